@@ -1,0 +1,40 @@
+# The README's commands. Each target makes (or reuses) the virtual environment it needs.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench services clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+## run: install and serve on http://127.0.0.1:8000 (SQLite in ~/.local/share/skywatch)
+run: $(VENV)/.runtime
+	$(BIN)/skywatch serve
+
+## test: install, start the databases the tests use, lint, type-check, run every test
+test: $(VENV)/.dev services lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+services:
+	bash .ci/services
+
+## bench: measure ingest throughput and write docs/performance.md
+bench: $(VENV)/.dev services
+	$(BIN)/python -m bench.ingest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

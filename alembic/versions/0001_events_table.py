@@ -1,0 +1,53 @@
+"""events table
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from alembic import op
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_seq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "events",
+        sa.Column("seq", _seq, autoincrement=False, nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("weapon", sa.String(length=24), nullable=True),
+        sa.Column("model", sa.String(length=64), nullable=True),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("region", sa.String(length=8), nullable=True),
+        sa.Column("city", sa.String(length=100), nullable=True),
+        sa.Column("lat", sa.Float(precision=53), nullable=True),
+        sa.Column("lon", sa.Float(precision=53), nullable=True),
+        sa.Column("source", sa.String(length=100), nullable=True),
+        sa.Column("note", sa.String(length=1000), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("night", sa.Date(), nullable=False),
+        sa.Column("retracted_seq", _seq, nullable=True),
+        sa.Column("retracted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("seq"),
+        sa.UniqueConstraint("id"),
+        sa.UniqueConstraint("retracted_seq"),
+    )
+    op.create_index("ix_events_night_occurred_at", "events", ["night", "occurred_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_events_night_occurred_at", table_name="events")
+    op.drop_table("events")

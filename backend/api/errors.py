@@ -1,0 +1,94 @@
+"""Error responses: every refusal is JSON with a message that names the problem."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend.records import dumps
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error answer: status, detail, and whether to ask for a bearer token."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | list[dict[str, Any]],
+        *,
+        bearer: bool = False,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(str(detail))
+        self.status = status
+        self.detail = detail
+        self.headers: dict[str, str] = {}
+        if bearer:
+            self.headers["WWW-Authenticate"] = "Bearer"
+        if retry_after is not None:
+            self.headers["Retry-After"] = str(retry_after)
+
+
+def error_response(
+    status: int, detail: str | list[dict[str, Any]], headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON error body {"detail": ...}."""
+    return Response(
+        dumps({"detail": detail}), status_code=status, headers=headers, media_type="application/json"
+    )
+
+
+def _validation_detail(error: RequestValidationError) -> list[dict[str, Any]]:
+    found = []
+    for item in error.errors():
+        loc = list(item.get("loc", ()))
+        field = next((str(part) for part in reversed(loc) if isinstance(part, str)), None)
+        if loc and loc[0] in {"query", "path", "header", "cookie", "body"} and len(loc) > 1:
+            field = str(loc[1])
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        found.append(
+            {
+                "loc": loc,
+                "index": None,
+                "field": field,
+                "msg": f"{field}: {message}" if field else message,
+                "type": item.get("type", "value_error"),
+            }
+        )
+    return found
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error answer the same JSON shape, and never leak a traceback."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, error: ApiError) -> Response:
+        return error_response(error.status, error.detail, error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, error: RequestValidationError) -> Response:
+        return error_response(422, _validation_detail(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> Response:
+        return error_response(error.status_code, str(error.detail), dict(error.headers or {}))
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(OSError)
+    @app.exception_handler(TimeoutError)
+    async def _database_down(request: Request, error: Exception) -> Response:
+        log.warning("database unavailable on %s: %s", request.url.path, type(error).__name__)
+        return error_response(503, "database unavailable, retry", {"Retry-After": "2"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> Response:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+        return error_response(500, "internal error; the request was not applied")

@@ -1,0 +1,160 @@
+"""Event endpoints: ingest, retraction, listing and the JSON Lines recording."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from backend.api.deps import ServicesDep, WriteAccess
+from backend.api.errors import ApiError
+from backend.api.params import RegionParam
+from backend.events import EventFilter, iter_events, list_events
+from backend.ingest import BodyError, parse_events
+from backend.records import dumps, to_row
+from backend.schemas import ErrorOut, EventIn, EventOut, IngestResult, Kind, RetractResult, Weapon
+from backend.writer import IdConflictError, StoreUnavailableError
+
+router = APIRouter(tags=["events"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 409, 413, 415, 422, 503)
+}
+_EVENT_SCHEMA = EventIn.model_json_schema()
+_BODY_SCHEMA = {
+    "anyOf": [
+        _EVENT_SCHEMA,
+        {"type": "array", "items": _EVENT_SCHEMA, "minItems": 1, "maxItems": 10_000},
+    ]
+}
+RETRY_AFTER_SECONDS = 2
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    return Response(dumps(value), status_code=status, media_type="application/json")
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"request body too large: {declared} bytes > {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"request body too large: more than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_content_type(request: Request) -> None:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        shown = media_type or "none"
+        raise ApiError(415, f"Content-Type must be application/json, got {shown}")
+
+
+@router.post(
+    "/events",
+    status_code=201,
+    dependencies=[WriteAccess],
+    response_model=IngestResult,
+    responses={200: {"model": IngestResult, "description": "All were duplicates."}, **_ERRORS},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _BODY_SCHEMA}}}
+    },
+    summary="Store one event or a batch of 1-10,000, atomically",
+)
+async def post_events(request: Request, services: ServicesDep) -> Response:
+    """Answers 201 after commit (200 when every event was a duplicate)."""
+    _check_content_type(request)
+    settings = services.settings
+    body = await _read_body(request, settings.max_body_bytes)
+    try:
+        events = parse_events(body, max_events=settings.max_batch_events)
+    except BodyError as error:
+        raise ApiError(error.status, error.detail) from None
+    received_at = datetime.now(UTC)
+    rows = [to_row(event, received_at=received_at) for event in events]
+    try:
+        outcome = await services.writer.insert(rows)
+    except IdConflictError as error:
+        raise ApiError(
+            409,
+            [
+                {
+                    "loc": ["body", index, "id"],
+                    "index": index,
+                    "field": "id",
+                    "msg": f"id: {event_id!r} already exists with different content",
+                    "type": "id_conflict",
+                }
+                for index, event_id in error.conflicts
+            ],
+        ) from None
+    except StoreUnavailableError:
+        raise ApiError(
+            503, "database unavailable: nothing was stored, retry", retry_after=RETRY_AFTER_SECONDS
+        ) from None
+    answer = {"accepted": outcome.accepted, "duplicates": outcome.duplicates, "seqs": outcome.seqs}
+    return _json(answer, 201 if outcome.accepted else 200)
+
+
+@router.delete(
+    "/events/{event_id}",
+    dependencies=[WriteAccess],
+    response_model=RetractResult,
+    responses={404: {"model": ErrorOut}, **_ERRORS},
+    summary="Retract an event: kept, marked retracted, left out of every tally",
+)
+async def retract_event(
+    services: ServicesDep,
+    event_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")],
+) -> Response:
+    """Idempotent: retracting a retracted event answers the same."""
+    try:
+        outcome = await services.writer.retract(event_id)
+    except StoreUnavailableError:
+        raise ApiError(
+            503, "database unavailable: nothing changed, retry", retry_after=RETRY_AFTER_SECONDS
+        ) from None
+    if outcome is None:
+        raise ApiError(404, f"no event with id {event_id!r}")
+    return _json({"id": outcome.id, "seq": outcome.seq, "retracted": True})
+
+
+async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    async for record in records:
+        yield dumps(record) + b"\n"
+
+
+@router.get(
+    "/events",
+    response_model=list[EventOut],
+    responses={422: {"model": ErrorOut}},
+    summary="List events in seq order; format=jsonl streams the recording format",
+)
+async def get_events(
+    services: ServicesDep,
+    region: RegionParam = None,
+    night: date | None = None,
+    kind: Kind | None = None,
+    weapon: Weapon | None = None,
+    since: Annotated[int | None, Query(ge=0, description="Only events with a larger seq.")] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=100_000, description="Default 1000 for JSON, all for jsonl.")
+    ] = None,
+    format: Literal["json", "jsonl"] = "json",  # noqa: A002 - the public parameter name
+) -> Response:
+    """Retracted events are included, flagged `retracted: true`."""
+    where = EventFilter(night=night, kind=kind, weapon=weapon, region=region, since=since)
+    if format == "jsonl":
+        return StreamingResponse(
+            _jsonl(iter_events(services.engine, where, limit=limit)),
+            media_type="application/x-ndjson",
+        )
+    return _json(await list_events(services.engine, where, limit=limit or 1000))

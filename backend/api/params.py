@@ -1,0 +1,26 @@
+"""Query parameters shared by several endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+from fastapi import Query
+
+from backend.regions import resolve_region
+
+
+def _region(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = resolve_region(value)
+    if code is None:
+        raise ValueError(f"unknown region {value!r}: use an ISO 3166-2 code such as UA-30")
+    return code
+
+
+RegionParam = Annotated[
+    str | None,
+    Query(description="ISO 3166-2 code (UA-30) or oblast name."),
+    AfterValidator(_region),
+]

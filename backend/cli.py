@@ -1,0 +1,128 @@
+"""The `skywatch` command: serve, load a recording, upgrade the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from backend.auth import ensure_write_tokens, read_token_file
+from backend.config import Settings
+from backend.db import create_engine
+from backend.loader import LoadError, load_file
+from backend.migrations import upgrade_database
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="skywatch", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API and dashboard")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+
+    load = commands.add_parser("load", help="post a JSON Lines recording to a server")
+    load.add_argument("file", type=Path)
+    load.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    load.add_argument("--token", default=None, help="write token (default: the local one)")
+    load.add_argument("--batch-size", type=int, default=1000)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations up to the newest")
+    return parser
+
+
+def _upgrade(settings: Settings) -> None:
+    async def run() -> None:
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            await upgrade_database(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    if args.workers > 1 and not settings.redis_url:
+        print(
+            "skywatch: --workers above 1 needs SKYWATCH_REDIS_URL, so that workers can tell "
+            "each other about new events",
+            file=sys.stderr,
+        )
+        return 2
+    _upgrade(settings)
+    tokens, generated = ensure_write_tokens(settings)
+    if generated:
+        print(f"Generated a write token (saved in {settings.token_file}):\n  {tokens[0]}")
+    elif not settings.api_tokens:
+        print(f"Write token: in {settings.token_file}")
+    print(f"Skywatch on http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
+    uvicorn.run(
+        "backend.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+        log_level="info",
+        ws="websockets-sansio",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def _local_token(settings: Settings) -> str | None:
+    if os.environ.get("SKYWATCH_TOKEN"):
+        return os.environ["SKYWATCH_TOKEN"]
+    if settings.api_tokens:
+        return settings.api_tokens[0]
+    return read_token_file(settings.token_file)
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    token = args.token or _local_token(settings)
+    if token is None:
+        print("skywatch load: no write token: pass --token or set SKYWATCH_TOKEN", file=sys.stderr)
+        return 2
+    try:
+        report = load_file(args.file, url=args.url, token=token, batch_size=args.batch_size)
+    except LoadError as error:
+        print(f"skywatch load: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"skywatch load: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.file}: {report.lines} events, {report.accepted} accepted, "
+        f"{report.duplicates} duplicates, {report.retracted} retracted"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.command == "serve":
+        return _serve(args, settings)
+    if args.command == "load":
+        return _load(args, settings)
+    _upgrade(settings)
+    print(f"database at the newest revision: {settings.resolved_database_url()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

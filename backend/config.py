@@ -1,0 +1,59 @@
+"""Service settings, read from SKYWATCH_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Where the SQLite file and the generated token live unless told otherwise."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "skywatch"
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SKYWATCH_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    redis_url: str | None = None
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_batch_events: int = 10_000
+    # FULL fsyncs the WAL at every commit: a 2xx then survives power loss, not only a crash.
+    sqlite_synchronous: str = "FULL"
+    group_commit_max_events: int = 20_000
+
+    @field_validator("api_tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [token.strip() for token in value.split(",") if token.strip()]
+        return value
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _check_synchronous(cls, value: str) -> str:
+        allowed = {"OFF", "NORMAL", "FULL", "EXTRA"}
+        if value.upper() not in allowed:
+            raise ValueError(f"must be one of {sorted(allowed)}")
+        return value.upper()
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or a SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'skywatch.db'}"
+
+    @property
+    def token_file(self) -> Path:
+        """Where a generated write token is kept for the local CLI."""
+        return self.data_dir / "api-token"

@@ -1,0 +1,69 @@
+"""Turn validated input into stored rows, and stored rows into wire records."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from backend import gazetteer
+from backend.nights import night_of
+from backend.schemas import EVENT_FIELDS, EventIn
+
+Row = dict[str, Any]
+# The fields whose equality makes a re-posted id a duplicate rather than a conflict.
+CONTENT_FIELDS = tuple(name for name in EVENT_FIELDS if name != "id")
+RECORD_FIELDS = (*EVENT_FIELDS, "seq", "received_at", "night", "retracted")
+
+
+def to_row(event: EventIn, *, received_at: datetime) -> Row:
+    """The row to store for a validated event: id, region and position filled in, UTC times."""
+    region = event.region
+    lat, lon = event.lat, event.lon
+    if event.city is not None and region is None:
+        place = gazetteer.find_city(event.city)
+        region = place.region if place else None
+    if lat is None or lon is None:
+        located = gazetteer.locate(city=event.city, region=region)
+        if located is not None:
+            lat, lon = located
+    occurred_at = event.occurred_at.astimezone(UTC)
+    return {
+        "id": event.id or str(uuid.uuid4()),
+        "kind": event.kind,
+        "weapon": event.weapon,
+        "model": event.model,
+        "count": event.count,
+        "occurred_at": occurred_at,
+        "region": region,
+        "city": event.city,
+        "lat": lat,
+        "lon": lon,
+        "source": event.source,
+        "note": event.note,
+        "received_at": received_at,
+        "night": night_of(occurred_at),
+    }
+
+
+def content_of(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What must match for a repeated id to count as the same event."""
+    return tuple(row[name] for name in CONTENT_FIELDS)
+
+
+def record_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The wire record of a stored row (datetimes left for orjson to write as RFC 3339)."""
+    record = {name: row[name] for name in EVENT_FIELDS}
+    record["seq"] = row["seq"]
+    record["received_at"] = row["received_at"]
+    record["night"] = row["night"]
+    record["retracted"] = row["retracted_seq"] is not None
+    return record
+
+
+def dumps(value: Any) -> bytes:
+    """JSON bytes as the API writes them: UTC times end in Z."""
+    return orjson.dumps(value, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)

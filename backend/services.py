@@ -1,0 +1,21 @@
+"""The resources one app instance owns, created and closed by its lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backend.auth import TokenBook
+from backend.config import Settings
+from backend.writer import GroupCommitWriter
+
+
+@dataclass(slots=True)
+class Services:
+    """Engine, writer and token book of a running app."""
+
+    settings: Settings
+    engine: AsyncEngine
+    writer: GroupCommitWriter
+    write_tokens: TokenBook
