@@ -43,7 +43,9 @@ def _filtered(query: Select[Any], where: EventFilter) -> Select[Any]:
     return query
 
 
-async def list_events(engine: AsyncEngine, where: EventFilter, *, limit: int) -> list[dict[str, Any]]:
+async def list_events(
+    engine: AsyncEngine, where: EventFilter, *, limit: int
+) -> list[dict[str, Any]]:
     """Up to `limit` records matching the filter, in seq order."""
     query = _filtered(select(_T), where).order_by(_T.c.seq).limit(limit)
     async with engine.connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, Dialect, Float, Index, Integer, String
+from sqlalchemy import BigInteger, Date, DateTime, Dialect, Float, Index, Integer, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -66,4 +66,4 @@ class Event(Base):
     __table_args__ = (Index("ix_events_night_occurred_at", "night", "occurred_at"),)
 
 
-events_table = Event.__table__
+events_table: Table = Event.__table__  # type: ignore[assignment]

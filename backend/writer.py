@@ -297,7 +297,7 @@ async def _lookup(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, _Known
     for chunk in _chunks(sorted(set(ids)), _LOOKUP_CHUNK):
         result = await conn.execute(select(*columns).where(table.c.id.in_(chunk)))
         for row in result.mappings():
-            known[row["id"]] = _Known(row["seq"], content_of(row))
+            known[row["id"]] = _Known(row["seq"], content_of(dict(row)))
     return known
 
 

@@ -42,7 +42,10 @@ def error_response(
 ) -> Response:
     """A JSON error body {"detail": ...}."""
     return Response(
-        dumps({"detail": detail}), status_code=status, headers=headers, media_type="application/json"
+        dumps({"detail": detail}),
+        status_code=status,
+        headers=headers,
+        media_type="application/json",
     )
 
 

@@ -148,7 +148,7 @@ async def get_events(
     limit: Annotated[
         int | None, Query(ge=1, le=100_000, description="Default 1000 for JSON, all for jsonl.")
     ] = None,
-    format: Literal["json", "jsonl"] = "json",  # noqa: A002 - the public parameter name
+    format: Literal["json", "jsonl"] = "json",
 ) -> Response:
     """Retracted events are included, flagged `retracted: true`."""
     where = EventFilter(night=night, kind=kind, weapon=weapon, region=region, since=since)

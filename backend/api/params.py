@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator
 from fastapi import Query
+from pydantic import AfterValidator
 
 from backend.regions import resolve_region
 

@@ -24,8 +24,10 @@ def event(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in base.items() if value is not None}
 
 
-def post(client: TestClient, body: Any, **headers: str) -> Any:
-    return client.post("/api/v1/events", json=body, headers={**AUTH, **headers})
+def post(client: TestClient, body: Any) -> Any:
+    """POST a JSON body (any JSON value, null included) with the write token."""
+    headers = {**AUTH, "Content-Type": "application/json"}
+    return client.post("/api/v1/events", content=orjson.dumps(body), headers=headers)
 
 
 def stored_count(client: TestClient) -> int:
@@ -51,7 +53,8 @@ def test_server_assigns_uuid_and_increasing_seqs(client: TestClient) -> None:
     response = post(client, [event(), event(), event()])
     assert response.status_code == 201
     seqs = response.json()["seqs"]
-    assert seqs == sorted(seqs) and len(set(seqs)) == 3
+    assert seqs == sorted(seqs)
+    assert len(set(seqs)) == 3
     ids = [record["id"] for record in client.get("/api/v1/events").json()]
     assert all(len(event_id) == 36 for event_id in ids)
     later = post(client, event()).json()["seqs"][0]
@@ -78,7 +81,7 @@ def test_reused_id_with_other_content_is_409_and_changes_nothing(client: TestCli
     response = post(client, [event(id="new-one"), event(id="x1", count=3)])
     assert response.status_code == 409
     [problem] = response.json()["detail"]
-    assert problem["index"] == 1 and problem["field"] == "id"
+    assert (problem["index"], problem["field"]) == (1, "id")
     assert "x1" in problem["msg"]
     assert stored_count(client) == 1
     stats = client.get("/api/v1/stats", params={"night": "2025-07-04"}).json()
@@ -97,7 +100,8 @@ def test_gazetteer_fills_region_centre_when_city_unknown(client: TestClient) -> 
     post(client, event(id="r", kind="impact", weapon=None, region="Lviv oblast", city="Nowhere"))
     [record] = client.get("/api/v1/events").json()
     assert record["region"] == "UA-46"
-    assert record["lat"] is not None and record["lon"] is not None
+    assert record["lat"] is not None
+    assert record["lon"] is not None
 
 
 def test_region_names_are_stored_as_codes(client: TestClient) -> None:
@@ -113,7 +117,9 @@ def test_explicit_position_is_kept(client: TestClient) -> None:
 
 
 def test_alert_needs_region_and_no_weapon(client: TestClient) -> None:
-    ok = post(client, {"kind": "alert_start", "region": "UA-30", "occurred_at": "2025-07-03T22:00Z"})
+    ok = post(
+        client, {"kind": "alert_start", "region": "UA-30", "occurred_at": "2025-07-03T22:00Z"}
+    )
     assert ok.status_code == 422  # minutes-only time is not RFC 3339
     ok = post(
         client, {"kind": "alert_start", "region": "UA-30", "occurred_at": "2025-07-03T22:00:00Z"}

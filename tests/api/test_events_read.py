@@ -38,7 +38,7 @@ def test_filters(client: TestClient) -> None:
 
 
 def test_bad_filters_are_422_naming_the_parameter(client: TestClient) -> None:
-    for params, field in [
+    cases: list[tuple[dict[str, str | int], str]] = [
         ({"kind": "boom"}, "kind"),
         ({"weapon": "laser"}, "weapon"),
         ({"region": "Atlantis"}, "region"),
@@ -46,7 +46,8 @@ def test_bad_filters_are_422_naming_the_parameter(client: TestClient) -> None:
         ({"since": -1}, "since"),
         ({"limit": 0}, "limit"),
         ({"format": "xml"}, "format"),
-    ]:
+    ]
+    for params, field in cases:
         response = client.get("/api/v1/events", params=params)
         assert response.status_code == 422, params
         assert response.json()["detail"][0]["field"] == field
@@ -60,7 +61,8 @@ def test_jsonl_streams_every_record_in_seq_order(client: TestClient) -> None:
     records = [orjson.loads(line) for line in lines]
     assert len(records) == 2500
     assert [record["seq"] for record in records] == list(range(1, 2501))
-    assert records[0]["id"] == "j0" and records[0]["night"] == "2025-07-04"
+    assert records[0]["id"] == "j0"
+    assert records[0]["night"] == "2025-07-04"
 
 
 def test_retraction_keeps_the_event_and_leaves_it_out_of_tallies(client: TestClient) -> None:
