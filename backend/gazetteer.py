@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 
@@ -58,6 +59,7 @@ def _candidates(name: str) -> tuple[Place, ...]:
     return _INDEX.get(key, ())
 
 
+@lru_cache(maxsize=4096)
 def find_city(name: str, region: str | None = None) -> Place | None:
     """Return the named city, preferring the one in `region` when several share the name."""
     candidates = _candidates(name)
@@ -67,6 +69,7 @@ def find_city(name: str, region: str | None = None) -> Place | None:
     return next((place for place in candidates if place.region == code), candidates[0])
 
 
+@lru_cache(maxsize=4096)
 def locate(*, city: str | None, region: str | None) -> tuple[float, float] | None:
     """Return (lat, lon) of the city if known, else the region's polygon centroid, else None."""
     place = find_city(city, region) if city else None

@@ -10,12 +10,13 @@ from fastapi import FastAPI
 
 from backend.api import events, health, stats
 from backend.api.errors import install_error_handlers
+from backend.api.ingest_path import IngestFastPath
 from backend.auth import TokenBook, ensure_write_tokens
 from backend.config import Settings
 from backend.db import create_engine
 from backend.migrations import upgrade_database
 from backend.services import Services
-from backend.writer import GroupCommitWriter
+from backend.writer import GroupCommitWriter, store_for
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
@@ -32,7 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         await upgrade_database(engine)
         tokens, _ = ensure_write_tokens(settings)
-        writer = GroupCommitWriter(engine, max_group_events=settings.group_commit_max_events)
+        store = store_for(engine, sqlite_synchronous=settings.sqlite_synchronous)
+        writer = GroupCommitWriter(store, max_group_events=settings.group_commit_max_events)
         await writer.start()
         app.state.services = Services(settings, engine, writer, TokenBook(tokens))
         try:
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(IngestFastPath)
     for module in (events, stats, health):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)

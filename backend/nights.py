@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -13,7 +14,14 @@ def night_of(instant: datetime) -> date:
     """The night label (date of the Kyiv-local morning) for an aware instant."""
     if instant.tzinfo is None:
         raise ValueError("night_of needs a timezone-aware datetime")
-    local = instant.astimezone(KYIV)
+    # Kyiv's offset has been a whole number of hours since 1924, so noon and every clock change
+    # fall on a UTC hour: the label of the hour's start is the label of every instant in it.
+    return _night_of_utc_hour(int(instant.timestamp()) // 3600)
+
+
+@lru_cache(maxsize=8192)
+def _night_of_utc_hour(hour: int) -> date:
+    local = datetime.fromtimestamp(hour * 3600, UTC).astimezone(KYIV)
     if local.time() >= _NOON:
         return local.date() + timedelta(days=1)
     return local.date()

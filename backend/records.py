@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
+import os
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,16 @@ CONTENT_FIELDS = tuple(name for name in EVENT_FIELDS if name != "id")
 RECORD_FIELDS = (*EVENT_FIELDS, "seq", "received_at", "night", "retracted")
 
 
+def new_event_id() -> str:
+    """A UUIDv7 string (RFC 9562): time-ordered, so the id index grows at its end, not at random."""
+    millis = time.time_ns() // 1_000_000
+    raw = bytearray(millis.to_bytes(6, "big") + os.urandom(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    hexed = raw.hex()
+    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+
+
 def to_row(event: EventIn, *, received_at: datetime) -> Row:
     """The row to store for a validated event: id, region and position filled in, UTC times."""
     region = event.region
@@ -32,7 +43,7 @@ def to_row(event: EventIn, *, received_at: datetime) -> Row:
             lat, lon = located
     occurred_at = event.occurred_at.astimezone(UTC)
     return {
-        "id": event.id or str(uuid.uuid4()),
+        "id": event.id or new_event_id(),
         "kind": event.kind,
         "weapon": event.weapon,
         "model": event.model,

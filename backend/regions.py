@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 
@@ -167,8 +168,12 @@ _NAMES, _STEMS = _build_tables(_ROWS)
 del _ROWS
 
 
+@lru_cache(maxsize=4096)
 def resolve_region(value: str) -> str | None:
     """Return the ISO 3166-2 code for a region code or name in English or Ukrainian, else None."""
+    # Cached: it runs once per ingested event and the same few spellings recur all night.
+    if value in REGIONS:
+        return value
     key = normalize(value)
     if not key:
         return None

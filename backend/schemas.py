@@ -51,11 +51,19 @@ def parse_rfc3339(value: object) -> object:
         return value
     if not isinstance(value, str):
         raise ValueError("must be an RFC 3339 date-time string, e.g. 2025-07-03T22:15:00+03:00")
-    if not _RFC3339.match(value):
+    if _RFC3339.match(value) is None:
         raise ValueError(
             "must be an RFC 3339 date-time with an offset (Z or +HH:MM), "
             "e.g. 2025-07-03T22:15:00+03:00; a naive time is ambiguous"
         )
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return _parse_unusual_rfc3339(value)
+
+
+def _parse_unusual_rfc3339(value: str) -> datetime:
+    # Lower-case t/z and more than 6 fraction digits are RFC 3339 but not fromisoformat's.
     text = value.replace("t", "T").replace("z", "Z")
     fraction = re.search(r"\.(\d+)", text)
     if fraction and len(fraction.group(1)) > 6:

@@ -12,61 +12,62 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.db import SQLITE_IMMEDIATE
-from backend.models import events_table
-from backend.records import CONTENT_FIELDS, Row, content_of
+from backend.db import is_sqlite
+from backend.records import Row
+from backend.store_core import CoreWriteStore
+from backend.store_sqlite import SqliteWriteStore
+from backend.write_plan import (
+    IdConflictError,
+    InsertRequest,
+    Plan,
+    RetractOutcome,
+    WriteOutcome,
+)
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-_WRITE_LOCK_KEY = 7_040_725
-_LOOKUP_CHUNK = 500
-_INTEGRITY_RETRIES = 3
-
-
-class IdConflictError(Exception):
-    """Posted ids that already exist with other content: (index in the request, id)."""
-
-    def __init__(self, conflicts: list[tuple[int, str]]) -> None:
-        super().__init__(f"{len(conflicts)} id(s) already exist with different content")
-        self.conflicts = conflicts
+__all__ = [
+    "GroupCommitWriter",
+    "IdConflictError",
+    "RetractOutcome",
+    "StoreUnavailableError",
+    "WriteOutcome",
+]
 
 
 class StoreUnavailableError(Exception):
     """The database did not take the write; nothing of the request was stored."""
 
 
-@dataclass(frozen=True, slots=True)
-class WriteOutcome:
-    """Committed result of one insert request."""
+class WriteStore(Protocol):
+    """Runs the writer's transactions on one kind of database."""
 
-    accepted: int
-    duplicates: int
-    seqs: list[int]
+    async def insert_group(self, requests: list[InsertRequest]) -> Plan: ...
+    async def retract(self, event_id: str) -> RetractOutcome | None: ...
+    async def close(self) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class RetractOutcome:
-    """Committed result of a retraction."""
-
-    id: str
-    seq: int
-    retracted_seq: int
-    newly_retracted: bool
+def store_for(engine: AsyncEngine, *, sqlite_synchronous: str) -> WriteStore:
+    """The fastest store for the engine's database."""
+    if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
+        path = make_url(engine.url).database
+        assert path is not None
+        return SqliteWriteStore(path, synchronous=sqlite_synchronous)
+    return CoreWriteStore(engine)
 
 
 @dataclass(slots=True)
 class _Insert:
-    rows: list[Row]
+    request: InsertRequest
     future: asyncio.Future[WriteOutcome]
 
 
@@ -79,33 +80,17 @@ class _Retract:
 _Job = _Insert | _Retract
 
 
-@dataclass(slots=True)
-class _Known:
-    seq: int
-    content: tuple[Any, ...]
-
-
-@dataclass(slots=True)
-class _Plan:
-    """What one transaction will do and answer."""
-
-    next_seq: int
-    known: dict[str, _Known]
-    new_rows: list[Row] = field(default_factory=list)
-    answers: list[tuple[_Insert, WriteOutcome | IdConflictError]] = field(default_factory=list)
-
-
 class GroupCommitWriter:
     """Owns all writes of one process; start() in the lifespan, stop() drains it."""
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        store: WriteStore,
         *,
         max_group_events: int = 20_000,
         on_commit: Callable[[int], None] | None = None,
     ) -> None:
-        self._engine = engine
+        self._store = store
         self._max_group_events = max_group_events
         self._on_commit = on_commit
         self._queue: asyncio.Queue[_Job | None] = asyncio.Queue()
@@ -117,17 +102,17 @@ class GroupCommitWriter:
         self._task = asyncio.create_task(self._run(), name="group-commit-writer")
 
     async def stop(self) -> None:
-        """Finish what is queued, then end the writer task."""
-        if self._task is None:
-            return
-        await self._queue.put(None)
-        await self._task
-        self._task = None
+        """Finish what is queued, then end the writer task and close the store."""
+        if self._task is not None:
+            await self._queue.put(None)
+            await self._task
+            self._task = None
+        await self._store.close()
 
-    async def insert(self, rows: list[Row]) -> WriteOutcome:
+    async def insert(self, rows: list[Row], *, client_ids: list[str]) -> WriteOutcome:
         """Store rows atomically; raise IdConflictError or StoreUnavailableError."""
         future: asyncio.Future[WriteOutcome] = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Insert(rows, future))
+        await self._queue.put(_Insert(InsertRequest(rows, client_ids), future))
         return await future
 
     async def retract(self, event_id: str) -> RetractOutcome | None:
@@ -153,7 +138,7 @@ class GroupCommitWriter:
     def _take_group(self, first: _Insert) -> tuple[list[_Insert], bool, _Retract | None]:
         """The first insert plus every insert already queued, up to the group size."""
         group = [first]
-        size = len(first.rows)
+        size = len(first.request.rows)
         while size < self._max_group_events and not self._queue.empty():
             job = self._queue.get_nowait()
             if job is None:
@@ -161,12 +146,12 @@ class GroupCommitWriter:
             if isinstance(job, _Retract):
                 return group, False, job
             group.append(job)
-            size += len(job.rows)
+            size += len(job.request.rows)
         return group, False, None
 
     async def _commit_inserts(self, group: list[_Insert]) -> None:
         try:
-            plan = await self._with_retries(lambda conn: self._insert_group(conn, group))
+            plan = await self._store.insert_group([job.request for job in group])
         except Exception as error:
             if len(group) > 1:
                 # One request's failure must not fail the others: try each on its own.
@@ -176,17 +161,17 @@ class GroupCommitWriter:
             _fail(group[0].future, error)
             return
         self.groups_committed += 1
-        for job, answer in plan.answers:
+        for job, answer in zip(group, plan.answers, strict=True):
             if isinstance(answer, IdConflictError):
                 _fail(job.future, answer)
             elif not job.future.done():
                 job.future.set_result(answer)
         if plan.new_rows:
-            self._notify(plan.next_seq - 1)
+            self._notify(plan.last_seq)
 
     async def _do_retract(self, job: _Retract) -> None:
         try:
-            outcome = await self._with_retries(lambda conn: self._retract(conn, job.event_id))
+            outcome = await self._store.retract(job.event_id)
         except Exception as error:
             _fail(job.future, error)
             return
@@ -202,118 +187,15 @@ class GroupCommitWriter:
             except Exception:
                 log.exception("commit listener failed")
 
-    async def _with_retries(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-        for attempt in range(_INTEGRITY_RETRIES):
-            try:
-                async with self._engine.connect() as conn:
-                    conn = await conn.execution_options(**{SQLITE_IMMEDIATE: True})
-                    async with conn.begin():
-                        await self._lock(conn)
-                        result: T = await work(conn)
-                    return result
-            except IntegrityError:
-                # Another process committed the same id or seq meanwhile: plan again.
-                if attempt == _INTEGRITY_RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    async def _lock(self, conn: AsyncConnection) -> None:
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
-
-    async def _insert_group(self, conn: AsyncConnection, group: list[_Insert]) -> _Plan:
-        ids = [row["id"] for job in group for row in job.rows]
-        plan = _Plan(next_seq=await _max_seq(conn) + 1, known=await _lookup(conn, ids))
-        for job in group:
-            _plan_insert(plan, job)
-        if plan.new_rows:
-            await conn.execute(insert(events_table), plan.new_rows)
-        return plan
-
-    async def _retract(self, conn: AsyncConnection, event_id: str) -> RetractOutcome | None:
-        table = events_table
-        found = (
-            await conn.execute(
-                select(table.c.seq, table.c.retracted_seq).where(table.c.id == event_id)
-            )
-        ).first()
-        if found is None:
-            return None
-        seq, retracted_seq = found
-        if retracted_seq is not None:
-            return RetractOutcome(event_id, seq, retracted_seq, newly_retracted=False)
-        retracted_seq = await _max_seq(conn) + 1
-        await conn.execute(
-            update(table)
-            .where(table.c.id == event_id)
-            .values(retracted_seq=retracted_seq, retracted_at=datetime.now(UTC))
-        )
-        return RetractOutcome(event_id, seq, retracted_seq, newly_retracted=True)
-
-
-def _plan_insert(plan: _Plan, job: _Insert) -> None:
-    """Classify a request's rows as new, duplicate or conflicting; all or nothing."""
-    seqs: list[int] = []
-    new_rows: list[Row] = []
-    local: dict[str, _Known] = {}
-    conflicts: list[tuple[int, str]] = []
-    duplicates = 0
-    next_seq = plan.next_seq
-    for index, row in enumerate(job.rows):
-        event_id = row["id"]
-        content = content_of(row)
-        known = local.get(event_id) or plan.known.get(event_id)
-        if known is not None:
-            if known.content == content:
-                seqs.append(known.seq)
-                duplicates += 1
-            else:
-                conflicts.append((index, event_id))
-            continue
-        local[event_id] = _Known(next_seq, content)
-        new_rows.append({**row, "seq": next_seq})
-        seqs.append(next_seq)
-        next_seq += 1
-    if conflicts:
-        plan.answers.append((job, IdConflictError(conflicts)))
-        return
-    plan.known.update(local)
-    plan.new_rows.extend(new_rows)
-    plan.next_seq = next_seq
-    plan.answers.append((job, WriteOutcome(len(new_rows), duplicates, seqs)))
-
-
-async def _max_seq(conn: AsyncConnection) -> int:
-    table = events_table
-    row = (await conn.execute(select(func.max(table.c.seq), func.max(table.c.retracted_seq)))).one()
-    return max(row[0] or 0, row[1] or 0)
-
-
-async def _lookup(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, _Known]:
-    """Stored seq and content of those ids that already exist."""
-    table = events_table
-    columns = [table.c.id, table.c.seq, *(table.c[name] for name in CONTENT_FIELDS)]
-    known: dict[str, _Known] = {}
-    for chunk in _chunks(sorted(set(ids)), _LOOKUP_CHUNK):
-        result = await conn.execute(select(*columns).where(table.c.id.in_(chunk)))
-        for row in result.mappings():
-            known[row["id"]] = _Known(row["seq"], content_of(dict(row)))
-    return known
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
 
 def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
     if future.done():
         return
     if isinstance(error, IdConflictError | StoreUnavailableError):
         future.set_exception(error)
-    elif isinstance(error, DBAPIError | OSError | TimeoutError):
+    elif isinstance(error, DBAPIError | sqlite3.Error | OSError | TimeoutError):
         log.warning("write failed, database unavailable: %s", type(error).__name__)
-        future.set_exception(StoreUnavailableError(str(error.__class__.__name__)))
+        future.set_exception(StoreUnavailableError(type(error).__name__))
     else:
         log.error("write failed", exc_info=error)
         future.set_exception(StoreUnavailableError("write failed"))
