@@ -26,7 +26,9 @@ def problems(error: ValidationError, *, batch: bool) -> list[dict[str, Any]]:
     found = []
     for item in error.errors(include_url=False, include_input=False, include_context=False):
         loc = list(item["loc"])
-        index = loc.pop(0) if batch and loc and isinstance(loc[0], int) else None
+        # A single object is validated as a one-item list: its index 0 is not the client's.
+        position = loc.pop(0) if loc and isinstance(loc[0], int) else None
+        index = position if batch else None
         field = next((str(part) for part in loc if isinstance(part, str)), None)
         message = str(item["msg"]).removeprefix("Value error, ")
         found.append(

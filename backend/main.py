@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from backend.api import events, health, stats
+from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ingest_path import IngestFastPath
 from backend.auth import TokenBook, ensure_write_tokens
@@ -48,9 +49,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Aerial attacks on Ukraine as they happen: ingest, tallies, live stream.",
         version="1.0.0",
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs from local files
+        redoc_url=None,  # ReDoc would load its script from a CDN
     )
     install_error_handlers(app)
     app.add_middleware(IngestFastPath)
+    install_docs(app)
     for module in (events, stats, health):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)

@@ -10,6 +10,7 @@ SQLAlchemy column types read back (tests/backend/test_store_sqlite.py holds it t
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,9 @@ class SqliteWriteStore:
 
     def __init__(self, path: str, *, synchronous: str) -> None:
         self._path = path
+        # Writers in other processes (several workers) queue on this lock. SQLite's own busy
+        # handler polls with sleeps of up to 100 ms; a blocking flock hands over at once.
+        self._lock_file = open(f"{path}.write-lock", "a+b")  # noqa: SIM115 - held for life
         self._synchronous = synchronous
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         self._conn: sqlite3.Connection | None = None
@@ -105,8 +109,16 @@ class SqliteWriteStore:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        self._lock_file.close()
 
     def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            return self._attempts(work)
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+
+    def _attempts(self, work: Callable[[sqlite3.Connection], T]) -> T:
         for attempt in range(_ATTEMPTS):
             conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
