@@ -18,7 +18,7 @@ Row = dict[str, Any]
 # The fields whose equality makes a re-posted id a duplicate rather than a conflict.
 CONTENT_FIELDS = tuple(name for name in EVENT_FIELDS if name != "id")
 RECORD_FIELDS = (*EVENT_FIELDS, "seq", "received_at", "night", "retracted")
-_ID_RANDOM = random.Random()  # noqa: S311 - uniqueness only, see new_event_id
+_ID_RANDOM = random.Random()  # uniqueness only, see new_event_id
 
 
 def new_event_id() -> str:
