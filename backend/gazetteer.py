@@ -71,7 +71,7 @@ def find_city(name: str, region: str | None = None) -> Place | None:
 
 @lru_cache(maxsize=4096)
 def locate(*, city: str | None, region: str | None) -> tuple[float, float] | None:
-    """Return (lat, lon) of the city if known, else the region's polygon centroid, else None."""
+    """Return (lat, lon) of the city if known, else a point inside the region, else None."""
     place = find_city(city, region) if city else None
     if place is not None:
         return place.lat, place.lon
@@ -79,4 +79,4 @@ def locate(*, city: str | None, region: str | None) -> tuple[float, float] | Non
     if code is None:
         return None
     # The centroid, not the admin centre: Kyiv oblast's centre would put it in Kyiv city.
-    return REGIONS[code].centroid_lat, REGIONS[code].centroid_lon
+    return REGIONS[code].marker

@@ -102,6 +102,11 @@ class Region:
     centroid_lat: float
     centroid_lon: float
 
+    @property
+    def marker(self) -> tuple[float, float]:
+        """(lat, lon) of a point inside the region for map markers without a city."""
+        return _INSIDE_POINTS.get(self.code, (self.centroid_lat, self.centroid_lon))
+
 
 def normalize(text: str) -> str:
     """Fold a place name for lookup: case, apostrophes, punctuation and spacing."""
@@ -161,6 +166,10 @@ def _build_tables(rows: Sequence[Mapping[str, str]]) -> tuple[dict[str, str], di
         _add(names, (row["centre_en"], row["centre_uk"]), row["iso_3166_2"])
     return names, stems
 
+
+# Odesa oblast is a crescent whose centroid lies in Moldova; this point, the interior point
+# farthest from the boundary on a 60x60 grid over the shipped geometry, stands in for it.
+_INSIDE_POINTS = {"UA-51": (46.9940, 30.4661)}
 
 _ROWS = _read_rows()
 REGIONS: Mapping[str, Region] = MappingProxyType({row["iso_3166_2"]: _region(row) for row in _ROWS})

@@ -188,6 +188,13 @@ def test_locate_falls_back_to_region_centroid() -> None:
     assert expected != (oblast.centre_lat, oblast.centre_lon)
 
 
+def test_every_region_marker_lies_inside_its_region() -> None:
+    polygons = _polygons()
+    for code, region in REGIONS.items():
+        lat, lon = region.marker
+        assert _in_region(lat, lon, polygons[code]), code
+
+
 def test_locate_unknown() -> None:
     assert locate(city=None, region=None) is None
     assert locate(city="Nowhereville", region=None) is None
