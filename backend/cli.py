@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from backend.auth import ensure_write_tokens, read_token_file
 from backend.config import Settings
 from backend.db import create_engine
@@ -120,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "load":
         return _load(args, settings)
     _upgrade(settings)
-    print(f"database at the newest revision: {settings.resolved_database_url()}")
+    shown = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
+    print(f"database at the newest revision: {shown}")
     return 0
 
 

@@ -31,7 +31,7 @@ EVENT = {
     "occurred_at": "2025-07-03T22:00:00+03:00",
     "region": "UA-30",
 }
-SCENARIOS = (("single events", 32, 1), ("1,000-event batches", 2, 1000))
+SCENARIOS = (("single events", 32, 1), ("1,000-event batches", 4, 1000))
 SINGLE_TARGET = 3_000
 BATCH_TARGET = 50_000
 
