@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     # FULL fsyncs the WAL at every commit: a 2xx then survives power loss, not only a crash.
     sqlite_synchronous: str = "FULL"
     group_commit_max_events: int = 20_000
+    # Changes a live-stream client may have queued before it is cut off (close code 4008).
+    stream_queue_limit: int = 10_000
+    # A frame the client has not taken within this many seconds cuts it off too.
+    stream_send_timeout: float = 10.0
+    # How often each worker checks the database for commits it was not told about.
+    hub_poll_interval: float = 1.0
 
     @field_validator("api_tokens", mode="before")
     @classmethod

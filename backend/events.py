@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.models import events_table
 from backend.records import record_of
@@ -92,6 +92,17 @@ async def tally(
     between: tuple[datetime, datetime] | None = None,
 ) -> Tally:
     """Fold of the live (not retracted) events of a night range or a time range."""
+    async with engine.connect() as conn:
+        return await tally_on(conn, nights=nights, between=between)
+
+
+async def tally_on(
+    conn: AsyncConnection,
+    *,
+    nights: tuple[date, date] | None = None,
+    between: tuple[datetime, datetime] | None = None,
+) -> Tally:
+    """The same fold, read on a connection the caller holds (for a consistent snapshot)."""
     query = select(_T.c.kind, _T.c.weapon, _T.c.count, _T.c.region, _T.c.occurred_at, _T.c.seq)
     query = query.where(_T.c.retracted_seq.is_(None))
     if nights is not None:
@@ -99,9 +110,8 @@ async def tally(
     if between is not None:
         query = query.where(_T.c.occurred_at.between(*between))
     query = query.order_by(_T.c.occurred_at, _T.c.seq)
-    async with engine.connect() as conn:
-        result = await conn.execute(query)
-        return fold(_FoldRow(*row) for row in result)
+    result = await conn.execute(query)
+    return fold(_FoldRow(*row) for row in result)
 
 
 def _sum_of(kind: str) -> Any:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from backend.api import events, health, stats
+from backend.api import events, health, stats, stream
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ingest_path import IngestFastPath
 from backend.auth import TokenBook, ensure_write_tokens
+from backend.bus import RedisBus
 from backend.config import Settings
 from backend.db import create_engine
+from backend.hub import Hub
 from backend.migrations import upgrade_database
 from backend.services import Services
 from backend.writer import GroupCommitWriter, store_for
@@ -23,26 +26,48 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 
 
+@asynccontextmanager
+async def _services(settings: Settings) -> AsyncIterator[Services]:
+    """Open every resource in order; close them in reverse, also after a failed start."""
+    async with contextlib.AsyncExitStack() as stack:
+        engine = create_engine(
+            settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous
+        )
+        stack.push_async_callback(engine.dispose)
+        await upgrade_database(engine)
+        tokens, _ = ensure_write_tokens(settings)
+        hub = Hub(engine, poll_interval=settings.hub_poll_interval)
+        await hub.start()
+        stack.push_async_callback(hub.stop)
+        bus = None
+        if settings.redis_url:
+            bus = RedisBus(settings.redis_url, on_remote=hub.notify, on_reconnect=hub.poll_now)
+            await bus.start()
+            stack.push_async_callback(bus.stop)
+
+        def on_commit(cursor: int) -> None:
+            hub.notify(cursor)
+            if bus is not None:
+                bus.publish(cursor)
+
+        store = store_for(engine, sqlite_synchronous=settings.sqlite_synchronous)
+        writer = GroupCommitWriter(
+            store, max_group_events=settings.group_commit_max_events, on_commit=on_commit
+        )
+        await writer.start()
+        stack.push_async_callback(writer.stop)
+        yield Services(settings, engine, writer, hub, bus, TokenBook(tokens))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A Skywatch app; nothing is opened until its lifespan starts."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous
-        )
-        await upgrade_database(engine)
-        tokens, _ = ensure_write_tokens(settings)
-        store = store_for(engine, sqlite_synchronous=settings.sqlite_synchronous)
-        writer = GroupCommitWriter(store, max_group_events=settings.group_commit_max_events)
-        await writer.start()
-        app.state.services = Services(settings, engine, writer, TokenBook(tokens))
-        try:
+        async with _services(settings) as services:
+            app.state.services = services
             yield
-        finally:
-            await writer.stop()
-            await engine.dispose()
 
     app = FastAPI(
         title="Skywatch",
@@ -55,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(IngestFastPath)
     install_docs(app)
-    for module in (events, stats, health):
+    for module in (events, stats, health, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)
     return app

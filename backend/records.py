@@ -68,7 +68,7 @@ def content_of(row: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(row[name] for name in CONTENT_FIELDS)
 
 
-def record_of(row: Mapping[str, Any]) -> dict[str, Any]:
+def record_of(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The wire record of a stored row (datetimes left for orjson to write as RFC 3339)."""
     record = {name: row[name] for name in EVENT_FIELDS}
     record["seq"] = row["seq"]

@@ -7,15 +7,19 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.auth import TokenBook
+from backend.bus import RedisBus
 from backend.config import Settings
+from backend.hub import Hub
 from backend.writer import GroupCommitWriter
 
 
 @dataclass(slots=True)
 class Services:
-    """Engine, writer and token book of a running app."""
+    """Engine, writer, hub, bus and token book of a running app."""
 
     settings: Settings
     engine: AsyncEngine
     writer: GroupCommitWriter
+    hub: Hub
+    bus: RedisBus | None
     write_tokens: TokenBook

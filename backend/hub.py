@@ -1,0 +1,214 @@
+"""The event hub: one reader of the change feed, fanning batches out to bounded subscribers.
+
+Commits (local, or announced by other workers through the bus) only *notify* the hub of a
+cursor; the hub then reads the changes from the database once and hands the same immutable
+batch, with its JSON frames encoded once per night, to every subscriber. A subscriber that
+lets more than its limit of changes pile up is marked overflowed and dropped from fan-out, so
+a frozen client costs the others nothing and memory stays bounded. A slow periodic poll of
+the latest cursor makes the hub catch up by itself when a notification was lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backend.changes import Change, latest_cursor, read_changes
+from backend.records import dumps
+
+log = logging.getLogger(__name__)
+FETCH_LIMIT = 5_000
+
+
+@dataclass(slots=True, eq=False)
+class Batch:
+    """Changes with cursors in (after, last], in order; frames are encoded once per night."""
+
+    after: int
+    last: int
+    changes: tuple[Change, ...]
+    _frames: dict[date | None, list[str]] = field(default_factory=dict)
+
+    def frames(self, night: date | None, *, sent: int) -> list[str]:
+        """The JSON frames of this batch for one night (None: all nights), past `sent`."""
+        if sent <= self.after:
+            cached = self._frames.get(night)
+            if cached is None:
+                cached = self._frames[night] = encode_frames(self.changes, night, self.last)
+            return cached
+        # A subscriber still catching up from its backlog gets only what it has not seen.
+        fresh = tuple(change for change in self.changes if change.cursor > sent)
+        return encode_frames(fresh, night, self.last)
+
+
+def encode_frames(changes: tuple[Change, ...], night: date | None, last: int) -> list[str]:
+    """An "events" frame and a "retracted" frame (each only when non-empty)."""
+    records = [c.record for c in changes if c.record is not None and _in(c, night)]
+    retracted = [c.retracted_id for c in changes if c.retracted_id is not None and _in(c, night)]
+    frames = []
+    if records:
+        frames.append(_text({"type": "events", "seq": last, "events": records}))
+    if retracted:
+        frames.append(_text({"type": "retracted", "seq": last, "ids": retracted}))
+    return frames
+
+
+def _in(change: Change, night: date | None) -> bool:
+    return night is None or change.night == night
+
+
+def _text(message: dict[str, Any]) -> str:
+    return dumps(message).decode()
+
+
+class SubscriberOverflowError(Exception):
+    """The subscriber fell more than its limit behind and was dropped."""
+
+
+class Subscription:
+    """A bounded queue of batches for one consumer."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.overflowed = False
+        self._batches: deque[Batch] = deque()
+        self._pending = 0
+        self._ready = asyncio.Event()
+
+    def push(self, batch: Batch) -> bool:
+        """Queue a batch; False (and overflowed) when it would exceed the limit."""
+        if self.overflowed:
+            return False
+        size = len(batch.changes)
+        if self._pending + size > self.limit:
+            self.overflowed = True
+            self._batches.clear()
+            self._pending = 0
+            self._ready.set()
+            return False
+        self._batches.append(batch)
+        self._pending += size
+        self._ready.set()
+        return True
+
+    async def next(self, max_wait: float | None = None) -> list[Batch]:
+        """Every queued batch (waiting up to `max_wait` seconds for one); [] if none came."""
+        if not self._batches and not self.overflowed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), max_wait)
+        if self.overflowed:
+            raise SubscriberOverflowError
+        self._ready.clear()
+        batches = list(self._batches)
+        self._batches.clear()
+        self._pending = 0
+        return batches
+
+
+class Hub:
+    """Reads new changes once per notification and fans them out; start() and stop() it."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        poll_interval: float = 1.0,
+        min_fetch_interval: float = 0.02,
+    ) -> None:
+        self._engine = engine
+        self._poll_interval = poll_interval
+        self._min_fetch_interval = min_fetch_interval
+        self._subscribers: set[Subscription] = set()
+        self._wake = asyncio.Event()
+        self._poll_soon = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.cursor = 0
+        self._known = 0
+
+    @property
+    def subscriber_count(self) -> int:
+        """How many subscriptions are open."""
+        return len(self._subscribers)
+
+    async def start(self) -> None:
+        """Start at the latest committed cursor, with the fetch and poll tasks running."""
+        self.cursor = self._known = await latest_cursor(self._engine)
+        self._tasks = [
+            asyncio.create_task(self._fetch_loop(), name="hub-fetch"),
+            asyncio.create_task(self._poll_loop(), name="hub-poll"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop the tasks; subscribers see no more batches."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    def poll_now(self) -> None:
+        """Check the database for missed commits soon (after a bus reconnect)."""
+        self._poll_soon.set()
+
+    def notify(self, cursor: int) -> None:
+        """Changes up to `cursor` are committed (by this process or another)."""
+        if cursor > self._known:
+            self._known = cursor
+            self._wake.set()
+
+    @contextlib.contextmanager
+    def subscribe(self, *, limit: int) -> Iterator[Subscription]:
+        """A subscription receiving every batch published while the block runs."""
+        subscription = Subscription(limit)
+        self._subscribers.add(subscription)
+        try:
+            yield subscription
+        finally:
+            self._subscribers.discard(subscription)
+
+    async def _fetch_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self._fetch_all()
+            except Exception:
+                log.warning("hub could not read new changes; retrying", exc_info=True)
+                await asyncio.sleep(self._poll_interval)
+                self._wake.set()
+                continue
+            # Coalesce bursts: what commits meanwhile goes out in the next, larger batch.
+            await asyncio.sleep(self._min_fetch_interval)
+
+    async def _fetch_all(self) -> None:
+        while self._known > self.cursor:
+            changes = await read_changes(self._engine, after=self.cursor, limit=FETCH_LIMIT)
+            if not changes:
+                return
+            batch = Batch(after=self.cursor, last=changes[-1].cursor, changes=tuple(changes))
+            self.cursor = batch.last
+            self._publish(batch)
+
+    def _publish(self, batch: Batch) -> None:
+        for subscription in list(self._subscribers):
+            if not subscription.push(batch):
+                self._subscribers.discard(subscription)
+
+    async def _poll_loop(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._poll_soon.wait(), self._poll_interval)
+            self._poll_soon.clear()
+            try:
+                self.notify(await latest_cursor(self._engine))
+            except Exception:
+                log.warning("hub poll failed", exc_info=True)

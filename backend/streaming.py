@@ -1,0 +1,136 @@
+"""One live-stream connection: snapshot or backlog first, then live batches, resumable.
+
+The subscription is opened before anything is read, so no change committed meanwhile is
+lost; `sent` (the highest cursor delivered) makes every later frame skip what the backlog
+or snapshot already covered, so nothing is sent twice either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backend.changes import latest_cursor, read_changes, read_snapshot
+from backend.hub import Batch, Hub, SubscriberOverflowError, encode_frames
+from backend.nights import current_night
+from backend.records import dumps
+
+CLOSE_TOO_SLOW = 4008
+SNAPSHOT_GAP = 10_000
+BACKLOG_PAGE = 1_000
+# Without traffic the session still wakes this often, to roll over to a new night at noon.
+IDLE_CHECK_SECONDS = 15.0
+
+SendText = Callable[[str], Awaitable[None]]
+
+
+class TooSlowError(Exception):
+    """The client fell too far behind; close with CLOSE_TOO_SLOW and this reason."""
+
+    def __init__(self, sent: int) -> None:
+        super().__init__(f"too slow: reconnect with since={sent}")
+        self.sent = sent
+
+
+def snapshot_frame(snapshot: Any) -> str:
+    """The JSON text of a snapshot message."""
+    message = {
+        "type": "snapshot",
+        "seq": snapshot.seq,
+        "night": snapshot.night,
+        "stats": snapshot.stats,
+        "recent": snapshot.recent,
+    }
+    return dumps(message).decode()
+
+
+class StreamSession:
+    """Sends one client its frames; `night` None follows the current night across noon."""
+
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        hub: Hub,
+        send: SendText,
+        night: date | None,
+        send_timeout: float,
+    ) -> None:
+        self._engine = engine
+        self._hub = hub
+        self._send_text = send
+        self._fixed_night = night
+        self._night = night or current_night()
+        self._send_timeout = send_timeout
+        self.sent = 0
+
+    async def run(self, *, since: int | None, queue_limit: int) -> None:
+        """Serve until cancelled; raise TooSlowError when the client cannot keep up."""
+        with self._hub.subscribe(limit=queue_limit) as subscription:
+            await self._start(since)
+            while True:
+                try:
+                    batches = await subscription.next(max_wait=IDLE_CHECK_SECONDS)
+                except SubscriberOverflowError:
+                    raise TooSlowError(self.sent) from None
+                if self._fixed_night is None and current_night() != self._night:
+                    self._night = current_night()
+                    await self._snapshot()
+                for batch in batches:
+                    await self._deliver(batch)
+
+    async def _start(self, since: int | None) -> None:
+        latest = await latest_cursor(self._engine)
+        if since is None or since > latest or latest - since > SNAPSHOT_GAP:
+            await self._snapshot()
+        else:
+            self.sent = since
+            await self._backlog(until=None)
+
+    async def _snapshot(self) -> None:
+        snapshot = await read_snapshot(self._engine, night=self._night)
+        await self._send(snapshot_frame(snapshot))
+        self.sent = snapshot.seq
+
+    async def _backlog(self, *, until: int | None) -> None:
+        """Send stored changes after `sent`, page by page (up to `until` when given)."""
+        while until is None or self.sent < until:
+            changes = await read_changes(self._engine, after=self.sent, limit=BACKLOG_PAGE)
+            if until is not None:
+                changes = [change for change in changes if change.cursor <= until]
+            if not changes:
+                return
+            last = changes[-1].cursor
+            for frame in encode_frames(tuple(changes), self._night, last):
+                await self._send(frame)
+            self.sent = last
+
+    async def _deliver(self, batch: Batch) -> None:
+        if batch.last <= self.sent:
+            return
+        if batch.after > self.sent:
+            # Defensive: never leave a hole between what was sent and this batch.
+            await self._backlog(until=batch.after)
+        for frame in batch.frames(self._night, sent=self.sent):
+            await self._send(frame)
+        self.sent = batch.last
+
+    async def _send(self, text: str) -> None:
+        try:
+            await asyncio.wait_for(self._send_text(text), self._send_timeout)
+        except TimeoutError:
+            raise TooSlowError(self.sent) from None
+
+
+async def until_disconnected(receive: Callable[[], Awaitable[Any]]) -> None:
+    """Consume client messages (ignored) until the client goes away."""
+    with contextlib.suppress(Exception):
+        while True:
+            message = await receive()
+            if message.get("type") == "websocket.disconnect":
+                return
