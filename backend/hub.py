@@ -88,7 +88,9 @@ class Subscription:
         if self.overflowed:
             return False
         size = len(batch.changes)
-        if self._pending + size > self.limit:
+        # A batch is always taken into an empty queue: one burst larger than the limit
+        # must not cut off a client that is keeping up.
+        if self._batches and self._pending + size > self.limit:
             self.overflowed = True
             self._batches.clear()
             self._pending = 0
