@@ -39,7 +39,7 @@ async def test_a_stalled_client_is_cut_off_while_a_reader_keeps_receiving(rig: R
             hub=rig.hub,
             send=send,
             night=NIGHT,
-            send_timeout=timeout,  # type: ignore[arg-type]
+            send_timeout=timeout,
         )
 
     slow = asyncio.create_task(session(stalled_send, 0.5).run(since=0, queue_limit=5))
