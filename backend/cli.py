@@ -79,6 +79,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=args.access_log,
         log_level="info",
         ws="websockets-sansio",
+        # Protocol pings keep idle streams alive through proxies all night and find dead peers.
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        # Deflate multiplies fan-out latency (docs/performance.md); frames are small anyway.
+        ws_per_message_deflate=False,
         proxy_headers=False,
     )
     return 0
