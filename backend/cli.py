@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import httpx
 from sqlalchemy.engine import make_url
 
 from backend.auth import ensure_write_tokens, read_token_file
@@ -18,6 +19,13 @@ from backend.loader import LoadError, load_file
 from backend.migrations import upgrade_database
 
 DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _batch_size(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 10000")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     load.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
     load.add_argument("--token", default=None, help="write token (default: the local one)")
-    load.add_argument("--batch-size", type=int, default=1000)
+    load.add_argument("--batch-size", type=_batch_size, default=1000, help="1-10000 events")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -107,8 +115,8 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     except LoadError as error:
         print(f"skywatch load: {error}", file=sys.stderr)
         return 1
-    except OSError as error:
-        print(f"skywatch load: {error}", file=sys.stderr)
+    except (OSError, httpx.HTTPError) as error:
+        print(f"skywatch load: {args.url}: {error}", file=sys.stderr)
         return 1
     print(
         f"{args.file}: {report.lines} events, {report.accepted} accepted, "

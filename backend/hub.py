@@ -26,6 +26,7 @@ from backend.records import dumps
 
 log = logging.getLogger(__name__)
 FETCH_LIMIT = 5_000
+FRAME_CHANGES = 250
 
 
 @dataclass(slots=True, eq=False)
@@ -50,14 +51,30 @@ class Batch:
 
 
 def encode_frames(changes: tuple[Change, ...], night: date | None, last: int) -> list[str]:
-    """An "events" frame and a "retracted" frame (each only when non-empty)."""
-    records = [c.record for c in changes if c.record is not None and _in(c, night)]
-    retracted = [c.retracted_id for c in changes if c.retracted_id is not None and _in(c, night)]
+    """The night's changes as "events" and "retracted" frames, in cursor order.
+
+    A frame holds at most FRAME_CHANGES changes (clients such as the `websockets` library
+    refuse frames over 1 MiB by default), and its `seq` is the cursor of its last change, the
+    final frame's the batch's end: a client resuming from any frame's seq misses nothing.
+    """
+    runs: list[list[Change]] = []
+    for change in changes:
+        if not _in(change, night):
+            continue
+        current = runs[-1] if runs else None
+        same_kind = current is not None and (current[0].record is None) == (change.record is None)
+        if current is None or not same_kind or len(current) >= FRAME_CHANGES:
+            runs.append([change])
+        else:
+            current.append(change)
     frames = []
-    if records:
-        frames.append(_text({"type": "events", "seq": last, "events": records}))
-    if retracted:
-        frames.append(_text({"type": "retracted", "seq": last, "ids": retracted}))
+    for index, run in enumerate(runs):
+        seq = last if index == len(runs) - 1 else run[-1].cursor
+        if run[0].record is not None:
+            message = {"type": "events", "seq": seq, "events": [c.record for c in run]}
+        else:
+            message = {"type": "retracted", "seq": seq, "ids": [c.retracted_id for c in run]}
+        frames.append(_text(message))
     return frames
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import orjson
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.changes import Change
 from backend.db import create_engine
-from backend.hub import Hub, SubscriberOverflowError, Subscription
+from backend.hub import FRAME_CHANGES, Hub, SubscriberOverflowError, Subscription, encode_frames
 from backend.migrations import upgrade_database
 from backend.records import to_row
 from backend.schemas import EventIn
@@ -121,3 +122,18 @@ async def test_commits_it_was_not_told_about_arrive_by_polling(rig: Rig) -> None
         await other_writer.insert([to_row(event, received_at=datetime.now(UTC))], client_ids=[])
         assert await collect(subscription, 1) == [1]
     await other_writer.stop()
+
+
+def test_frames_are_chunked_in_cursor_order_with_resumable_seqs() -> None:
+    night = date(2025, 7, 4)
+    changes = [Change(cursor, night, record={"seq": cursor}) for cursor in range(1, 401)]
+    changes.append(Change(401, night, retracted_id="x"))
+    changes.append(Change(402, date(2025, 7, 5), record={"seq": 402}))
+    frames = [orjson.loads(text) for text in encode_frames(tuple(changes), night, 402)]
+    assert [(frame["type"], frame["seq"]) for frame in frames] == [
+        ("events", 250),
+        ("events", 400),
+        ("retracted", 402),
+    ]
+    assert len(frames[0]["events"]) == FRAME_CHANGES
+    assert frames[2]["ids"] == ["x"]
