@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.system.conftest import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer, free_port
 from tests.system.conftest import clean_environment as environment
