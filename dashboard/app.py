@@ -1,0 +1,81 @@
+"""The whole product: the service (backend.main) with the dashboard mounted at "/".
+
+The Dash app runs on a FastAPI app of its own, mounted last, so that Dash's middleware and
+catch-all page route never touch the API; its data arrives over /dashboard/stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from dash import Dash, clientside_callback
+from dash.dependencies import Input, Output
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from backend.api.errors import error_response
+from backend.config import Settings
+from backend.main import create_app as create_service
+from dashboard import ids
+from dashboard.layout import layout
+from dashboard.live import NightViews
+from dashboard.source import ServiceSource
+from dashboard.stream import dashboard_stream
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def create_dash() -> Dash:
+    """The Dash app: layout, assets served locally, one clientside callback."""
+    dash_app = Dash(
+        __name__,
+        backend="fastapi",
+        title="Skywatch",
+        update_title=None,
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        compress=False,
+    )
+    dash_app.layout = layout
+    # Picking another night loads the page for it (the stream follows the page's night).
+    clientside_callback(
+        "function(value) { return window.skywatch.nightSearch(value); }",
+        Output(ids.URL, "search"),
+        Input(ids.NIGHT_PICKER, "value"),
+        prevent_initial_call=True,
+    )
+    return dash_app
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service with the dashboard: what `skywatch serve` runs."""
+    app = create_service(settings)
+    service_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        async with service_lifespan(application):
+            views = NightViews(ServiceSource(application.state.services))
+            application.state.dashboard = views
+            try:
+                yield
+            finally:
+                await views.close()
+
+    app.router.lifespan_context = lifespan
+    app.add_api_websocket_route("/dashboard/stream", dashboard_stream)
+
+    async def api_not_found(request: Request) -> Response:
+        return error_response(404, f"no such endpoint: {request.url.path}")
+
+    # Unknown API paths stay JSON 404s instead of falling through to the page.
+    app.add_api_route(
+        "/api/{path:path}",
+        api_not_found,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    app.mount("/", create_dash().server)
+    return app

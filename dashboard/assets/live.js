@@ -1,0 +1,119 @@
+// Skywatch live channel: keeps the page in step with the server's view of the night.
+// The server renders every element's props (one fold for all viewers); this script only
+// delivers them into Dash, reconnects by itself, and says truthfully whether it is live.
+(function () {
+  "use strict";
+
+  var params = new URLSearchParams(window.location.search);
+  var night = params.get("night");
+  var RECONNECT_MIN_MS = 250;
+  var RECONNECT_MAX_MS = 3000;
+  // The server sends something at least every 10 s; silence beyond this means trouble.
+  var STALE_MS = 25000;
+  var backoff = RECONNECT_MIN_MS;
+  var lastMessageAt = 0;
+  var socket = null;
+  var shownNight = night;
+
+  window.skywatch = {
+    updates: 0,
+    lastSeq: 0,
+    nightSearch: function (value) {
+      // Only a choice by the user moves the page; the stream setting the value does not.
+      if (!value || value === shownNight) {
+        return window.dash_clientside.no_update;
+      }
+      return "?night=" + encodeURIComponent(value);
+    },
+  };
+
+  function setProps(id, props) {
+    window.dash_clientside.set_props(id, props);
+  }
+
+  function showStatus(state) {
+    var labels = { live: "live", reconnecting: "reconnecting", offline: "offline" };
+    setProps("connection-status", {
+      children: labels[state],
+      className: "status status-" + state,
+    });
+  }
+
+  function streamUrl() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var query = night ? "?night=" + encodeURIComponent(night) : "";
+    return scheme + window.location.host + "/dashboard/stream" + query;
+  }
+
+  function apply(message) {
+    if (message.type !== "view") {
+      return;
+    }
+    if (message.picker) {
+      shownNight = message.picker.value;
+      setProps("night-picker", message.picker);
+    }
+    var props = message.props || {};
+    Object.keys(props).forEach(function (id) {
+      setProps(id, props[id]);
+    });
+    window.skywatch.lastSeq = message.seq;
+    window.skywatch.updates += 1;
+  }
+
+  function connect() {
+    socket = new WebSocket(streamUrl());
+    socket.onopen = function () {
+      backoff = RECONNECT_MIN_MS;
+    };
+    socket.onmessage = function (event) {
+      lastMessageAt = Date.now();
+      showStatus("live");
+      apply(JSON.parse(event.data));
+    };
+    socket.onclose = function () {
+      socket = null;
+      showStatus(navigator.onLine ? "reconnecting" : "offline");
+      window.setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, RECONNECT_MAX_MS);
+    };
+  }
+
+  function watchdog() {
+    if (socket && socket.readyState === WebSocket.OPEN && Date.now() - lastMessageAt > STALE_MS) {
+      showStatus("reconnecting");
+      socket.close();
+    }
+    if (!navigator.onLine) {
+      showStatus("offline");
+    }
+  }
+
+  var kyivClock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Kyiv",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+
+  function tick() {
+    setProps("kyiv-time", { children: "Kyiv " + kyivClock.format(new Date()) });
+  }
+
+  function start() {
+    // Dash renders the layout after its scripts load; wait for the elements to exist.
+    if (!window.dash_clientside || !window.dash_clientside.set_props ||
+        !document.getElementById("connection-status")) {
+      window.setTimeout(start, 50);
+      return;
+    }
+    connect();
+    tick();
+    window.setInterval(tick, 1000);
+    window.setInterval(watchdog, 2000);
+    window.addEventListener("online", function () { watchdog(); });
+    window.addEventListener("offline", function () { showStatus("offline"); });
+  }
+
+  start();
+})();

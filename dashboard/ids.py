@@ -1,0 +1,22 @@
+"""Element ids on the page: part of the contract (browser tests and other tools use them)."""
+
+from __future__ import annotations
+
+DRONES_LAUNCHED = "count-drones-launched"
+MISSILES_LAUNCHED = "count-missiles-launched"
+SHOT_DOWN = "count-shot-down"
+SUPPRESSED = "count-suppressed"
+NEUTRALIZED_RATE = "count-neutralized-rate"
+IMPACTS = "count-impacts"
+CONNECTION_STATUS = "connection-status"
+NIGHT_LABEL = "night-label"
+KYIV_TIME = "kyiv-time"
+NIGHT_PICKER = "night-picker"
+TALLIES = "interception-table"
+MAP = "city-map"
+TIMELINE = "timeline"
+FEED = "event-feed"
+LAST_UPDATE = "last-update"
+URL = "url"
+
+COUNTERS = (DRONES_LAUNCHED, MISSILES_LAUNCHED, SHOT_DOWN, SUPPRESSED, NEUTRALIZED_RATE, IMPACTS)

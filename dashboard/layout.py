@@ -1,0 +1,139 @@
+"""The page: a dark wall-screen layout whose live elements the stream fills in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dash_table, dcc, html
+
+from dashboard import ids
+from dashboard.figures import BORDER, INK, LAND, MUTED, PAPER
+
+COUNTER_LABELS = {
+    ids.DRONES_LAUNCHED: "Drones launched",
+    ids.MISSILES_LAUNCHED: "Missiles launched",
+    ids.SHOT_DOWN: "Shot down",
+    ids.SUPPRESSED: "Lost to EW",
+    ids.NEUTRALIZED_RATE: "Neutralized",
+    ids.IMPACTS: "Impacts",
+}
+ATTRIBUTION = "Boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, CC BY 4.0."
+_TABLE_STYLE: dict[str, Any] = {
+    "style_as_list_view": True,
+    "style_header": {
+        "backgroundColor": LAND,
+        "color": MUTED,
+        "fontWeight": "600",
+        "border": "none",
+        "borderBottom": f"1px solid {BORDER}",
+    },
+    "style_cell": {
+        "backgroundColor": PAPER,
+        "color": INK,
+        "border": "none",
+        "borderBottom": f"1px solid {BORDER}",
+        "fontFamily": "inherit",
+        "fontSize": "0.95rem",
+        "padding": "3px 6px",
+        "textAlign": "right",
+        "whiteSpace": "pre",
+    },
+    "style_cell_conditional": [
+        {"if": {"column_id": column}, "textAlign": "left"}
+        for column in ("weapon", "event", "where", "time")
+    ],
+    "style_table": {"overflowX": "auto"},
+}
+
+
+def _counter(element: str) -> html.Div:
+    return html.Div(
+        [html.Div("—", id=element, className="counter-value"), html.Div(COUNTER_LABELS[element])],
+        className="counter",
+    )
+
+
+def _panel(title: str, body: Any, class_name: str) -> html.Section:
+    return html.Section([html.H2(title), body], className=f"panel {class_name}")
+
+
+def _graph(element: str) -> dcc.Graph:
+    return dcc.Graph(
+        id=element,
+        config={"displayModeBar": False, "responsive": True},
+        style={"height": "100%"},
+        figure={"data": [], "layout": {"paper_bgcolor": PAPER, "plot_bgcolor": PAPER}},
+    )
+
+
+def layout() -> html.Div:
+    """The whole page; values arrive over the dashboard stream."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=True),
+            html.Header(
+                [
+                    html.H1("Skywatch"),
+                    html.Div("", id=ids.NIGHT_LABEL, className="night-label"),
+                    html.Div("", id=ids.KYIV_TIME, className="kyiv-time"),
+                    dcc.Dropdown(
+                        id=ids.NIGHT_PICKER,
+                        options=[],
+                        clearable=False,
+                        searchable=False,
+                        placeholder="Night",
+                        className="night-picker",
+                    ),
+                    html.Div(
+                        "connecting",
+                        id=ids.CONNECTION_STATUS,
+                        className="status status-reconnecting",
+                        role="status",
+                    ),
+                ],
+                className="header",
+            ),
+            html.Div([_counter(element) for element in ids.COUNTERS], className="counters"),
+            html.Div(
+                [
+                    _panel("Air-raid alerts and hits", _graph(ids.MAP), "map-panel"),
+                    _panel(
+                        "Interceptions",
+                        dash_table.DataTable(
+                            id=ids.TALLIES,
+                            columns=[
+                                {"name": "Weapon", "id": "weapon"},
+                                {"name": "Launched", "id": "launched"},
+                                {"name": "Shot down", "id": "shot_down"},
+                                {"name": "Lost to EW", "id": "suppressed"},
+                                {"name": "Not stopped", "id": "not_neutralized"},
+                            ],
+                            data=[],
+                            **_TABLE_STYLE,
+                        ),
+                        "tally-panel",
+                    ),
+                    _panel("Per 10 minutes (Kyiv time)", _graph(ids.TIMELINE), "timeline-panel"),
+                    _panel(
+                        "Latest events",
+                        dash_table.DataTable(
+                            id=ids.FEED,
+                            columns=[
+                                {"name": "Kyiv", "id": "time"},
+                                {"name": "Event", "id": "event"},
+                                {"name": "Weapon", "id": "weapon"},
+                                {"name": "Where", "id": "where"},
+                            ],
+                            data=[],
+                            page_size=50,
+                            **_TABLE_STYLE,
+                        ),
+                        "feed-panel",
+                    ),
+                ],
+                className="grid",
+            ),
+            html.Footer(ATTRIBUTION, className="footer"),
+        ],
+        className="page",
+    )

@@ -1,0 +1,51 @@
+"""The page as data: every element's props for a state, and what changed since last time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from dashboard import ids
+from dashboard.figures import (
+    counters,
+    feed_rows,
+    map_figure,
+    night_label,
+    tally_rows,
+    timeline_figure,
+)
+from dashboard.state import DashboardState
+
+Props = dict[str, dict[str, Any]]
+
+
+def render(state: DashboardState) -> Props:
+    """Props of every live element of the page for this state."""
+    props: Props = {element: {"children": text} for element, text in counters(state).items()}
+    props[ids.NIGHT_LABEL] = {"children": night_label(state)}
+    props[ids.TALLIES] = {"data": tally_rows(state)}
+    props[ids.FEED] = {"data": feed_rows(state)}
+    props[ids.MAP] = {"figure": map_figure(state)}
+    props[ids.TIMELINE] = {"figure": timeline_figure(state)}
+    return props
+
+
+def encoded(props: Props) -> dict[str, bytes]:
+    """Each element's props as JSON, for cheap comparison and for sending."""
+    return {
+        element: orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)
+        for element, values in props.items()
+    }
+
+
+def changed(previous: dict[str, bytes], current: dict[str, bytes]) -> dict[str, bytes]:
+    """The elements whose props differ from before."""
+    return {element: data for element, data in current.items() if previous.get(element) != data}
+
+
+def message(kind: str, seq: int, elements: dict[str, bytes], **extra: Any) -> str:
+    """A dashboard message: {"type", "seq", "props": {id: props}, ...} as JSON text."""
+    head = orjson.dumps({"type": kind, "seq": seq, **extra})[:-1]
+    body = b",".join(orjson.dumps(element) + b":" + data for element, data in elements.items())
+    return (head + b',"props":{' + body + b"}}").decode()

@@ -1,0 +1,48 @@
+"""The one seam between the dashboard and the service: the hub, and a night's records."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Any, Protocol
+
+from backend.changes import latest_cursor
+from backend.events import EventFilter, iter_events, nights
+from backend.hub import Subscription
+from backend.services import Services
+
+
+class EventSource(Protocol):
+    """What the dashboard needs from the service."""
+
+    def subscribe(self, *, limit: int) -> AbstractContextManager[Subscription]: ...
+
+    async def night_records(self, night: date) -> tuple[int, list[dict[str, Any]]]: ...
+
+    async def nights(self) -> list[dict[str, Any]]: ...
+
+
+class ServiceSource:
+    """EventSource over the running service's hub and database."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def subscribe(self, *, limit: int) -> AbstractContextManager[Subscription]:
+        """A hub subscription (open it before reading records, so nothing falls between)."""
+        return self._services.hub.subscribe(limit=limit)
+
+    async def night_records(self, night: date) -> tuple[int, list[dict[str, Any]]]:
+        """The latest cursor, and the night's records up to it in seq order."""
+        engine = self._services.engine
+        cursor = await latest_cursor(engine)
+        records = [
+            record
+            async for record in iter_events(engine, EventFilter(night=night))
+            if record["seq"] <= cursor
+        ]
+        return cursor, records
+
+    async def nights(self) -> list[dict[str, Any]]:
+        """Every night with its totals."""
+        return await nights(self._services.engine)

@@ -1,0 +1,63 @@
+"""WS /dashboard/stream: pushes a night's view (all of it on connect, then what changes)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query, WebSocket
+from starlette.websockets import WebSocketDisconnect
+
+from backend.nights import current_night
+from backend.streaming import until_disconnected
+from dashboard.live import NightView, NightViews
+
+HEARTBEAT_SECONDS = 10.0
+CLOSE_TOO_SLOW = 4008
+
+
+def _nights_option(nights: list[dict[str, Any]], showing: date) -> list[dict[str, str]]:
+    labels = {str(night["night"]) for night in nights} | {str(showing)}
+    return [{"label": label, "value": label} for label in sorted(labels, reverse=True)]
+
+
+async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) -> None:
+    night = fixed or current_night()
+    while True:
+        view: NightView = await views.get(night)
+        viewer = view.attach()
+        try:
+            options = _nights_option(await views.source.nights(), night)
+            picker = {"options": options, "value": str(night)}
+            await websocket.send_text(view.full_message(live=fixed is None, picker=picker))
+            while fixed is not None or current_night() == night:
+                messages = await viewer.next(HEARTBEAT_SECONDS)
+                if viewer.overflowed:
+                    await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect")
+                    return
+                # An empty list is the heartbeat: the page shows "live" only while they come.
+                for text in messages or ['{"type":"heartbeat"}']:
+                    await websocket.send_text(text)
+        finally:
+            view.detach(viewer)
+        night = current_night()  # noon in Kyiv: follow the new night
+
+
+async def dashboard_stream(
+    websocket: WebSocket, night: Annotated[date | None, Query()] = None
+) -> None:
+    """The page's live channel; `night` fixes the night, without it the page follows noon."""
+    views: NightViews = websocket.app.state.dashboard
+    await websocket.accept()
+    serving = asyncio.create_task(_serve(websocket, views, night))
+    watching = asyncio.create_task(until_disconnected(websocket.receive))
+    try:
+        await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (serving, watching):
+            task.cancel()
+        for task in (serving, watching):
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, Exception):
+                await task
