@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench services clean
+.PHONY: run test lint bench services chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: $(VENV)/.runtime
 	$(BIN)/skywatch serve
 
 ## test: install, start the databases the tests use, lint, type-check, run every test
-test: $(VENV)/.dev services lint
+test: $(VENV)/.dev services chromium lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
@@ -31,6 +31,9 @@ lint: $(VENV)/.dev
 
 services:
 	bash .ci/services
+
+chromium:
+	bash .ci/chromium
 
 ## bench: measure ingest throughput and write docs/performance.md
 bench: $(VENV)/.dev services

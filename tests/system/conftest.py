@@ -70,10 +70,11 @@ class ServerProcess:
             extra["SKYWATCH_API_TOKENS"] = self.token
         return clean_environment(extra)
 
-    def start(self) -> None:
-        """Start on a fresh port and wait until /api/v1/healthz answers 200."""
+    def start(self, *, same_port: bool = False) -> None:
+        """Start (on a fresh port unless same_port) and wait until /api/v1/healthz answers."""
         assert self.process is None or self.process.poll() is not None, "already running"
-        self.port = free_port()
+        if not (same_port and self.port):
+            self.port = free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [str(SKYWATCH), "serve", "--port", str(self.port), "--workers", "1"]
         with self.log.open("ab") as output:
@@ -126,10 +127,10 @@ class ServerProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
-    def restart(self) -> None:
+    def restart(self, *, same_port: bool = False) -> None:
         """Stop cleanly, then start again on the same data dir and database."""
         self.stop()
-        self.start()
+        self.start(same_port=same_port)
 
     def log_text(self) -> str:
         """Everything the server wrote to stdout and stderr so far."""

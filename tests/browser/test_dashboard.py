@@ -1,0 +1,146 @@
+"""The live dashboard in Chromium: loads clean and offline, updates live, survives restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, WatchedPage
+from tests.system.conftest import AUTH, ServerProcess
+
+NIGHT = "2025-07-04"
+
+
+def post(server: ServerProcess, events: list[dict[str, Any]]) -> None:
+    response = httpx.post(f"{server.url}/api/v1/events", json=events, headers=AUTH, timeout=30)
+    assert response.status_code == 201, response.text
+
+
+def launches(count: int, weapon: str = "drone", start: int = 0) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"{weapon}-{start + index}",
+            "kind": "launch",
+            "weapon": weapon,
+            "model": "Shahed-136" if weapon == "drone" else None,
+            "occurred_at": "2025-07-03T23:00:00+03:00",
+            "region": "UA-32",
+        }
+        for index in range(count)
+    ]
+
+
+def other(kind: str, at: str, **fields: Any) -> dict[str, Any]:
+    """A non-launch event at a Kyiv-time clock reading on the night."""
+    return {"kind": kind, "occurred_at": f"2025-07-04T{at}:00+03:00", **fields}
+
+
+def open_night(page: Page, server: ServerProcess) -> None:
+    page.goto(f"{server.url}/?night={NIGHT}")
+    expect(page.locator("#connection-status")).to_have_text("live", timeout=15_000)
+
+
+def counter(page: Page, element: str) -> str:
+    return (page.text_content(f"#{element}") or "").replace("\u2009", "")
+
+
+def test_page_loads_clean_and_fetches_nothing_from_outside(
+    watched_page: WatchedPage, dashboard_server: ServerProcess
+) -> None:
+    post(dashboard_server, launches(12) + launches(3, "cruise_missile"))
+    page = watched_page.page
+    open_night(page, dashboard_server)
+    expect(page.locator("#count-drones-launched")).to_have_text("12")
+    expect(page.locator("#count-missiles-launched")).to_have_text("3")
+    expect(page.locator("#night-label")).to_contain_text("July 2025")
+    page.wait_for_timeout(1000)
+    assert watched_page.console_errors == []
+    assert watched_page.outside_requests() == []
+
+
+def test_posted_events_show_within_two_seconds(
+    watched_page: WatchedPage, dashboard_server: ServerProcess
+) -> None:
+    page = watched_page.page
+    open_night(page, dashboard_server)
+    post(
+        dashboard_server,
+        [*launches(5), other("impact", "01:10", id="kyiv-hit", weapon="drone", city="Kyiv")],
+    )
+    expect(page.locator("#count-drones-launched")).to_have_text("5", timeout=2_000)
+    expect(page.locator("#count-impacts")).to_have_text("1", timeout=2_000)
+    expect(page.locator("#event-feed")).to_contain_text("Kyiv", timeout=2_000)
+
+
+def test_every_figure_agrees_with_the_stats_endpoint(
+    watched_page: WatchedPage, dashboard_server: ServerProcess
+) -> None:
+    post(
+        dashboard_server,
+        [
+            *launches(40),
+            *launches(7, "decoy"),
+            *launches(2, "ballistic_missile"),
+            other("shot_down", "01:00", weapon="drone", count=30, region="UA-32"),
+            other("suppressed", "01:00", weapon="decoy", count=6),
+            other("impact", "02:00", count=3, city="Kharkiv"),
+        ],
+    )
+    page = watched_page.page
+    open_night(page, dashboard_server)
+    stats = httpx.get(f"{dashboard_server.url}/api/v1/stats", params={"night": NIGHT}).json()
+    launched = stats["launched"]
+    expected = {
+        "count-drones-launched": str(launched["drone"] + launched["decoy"]),
+        "count-missiles-launched": str(launched["cruise_missile"] + launched["ballistic_missile"]),
+        "count-shot-down": str(sum(stats["shot_down"].values())),
+        "count-suppressed": str(sum(stats["suppressed"].values())),
+        "count-neutralized-rate": f"{stats['neutralized_rate'] * 100:.1f}%",
+        "count-impacts": str(sum(stats["impacts"].values())),
+    }
+    for element, value in expected.items():
+        expect(page.locator(f"#{element}")).to_have_text(value)
+    assert expected["count-drones-launched"] == "47"
+
+
+def test_page_recovers_after_a_server_restart(
+    watched_page: WatchedPage, dashboard_server: ServerProcess
+) -> None:
+    post(dashboard_server, launches(4))
+    page = watched_page.page
+    open_night(page, dashboard_server)
+    expect(page.locator("#count-drones-launched")).to_have_text("4")
+    dashboard_server.stop()
+    expect(page.locator("#connection-status")).not_to_have_text("live", timeout=5_000)
+    dashboard_server.start(same_port=True)
+    post(dashboard_server, launches(3, start=100))
+    expect(page.locator("#connection-status")).to_have_text("live", timeout=10_000)
+    expect(page.locator("#count-drones-launched")).to_have_text("7", timeout=10_000)
+
+
+def test_screenshot_of_the_loaded_dashboard(
+    watched_page: WatchedPage, dashboard_server: ServerProcess
+) -> None:
+    post(
+        dashboard_server,
+        [
+            *launches(120),
+            *launches(40, "decoy"),
+            *launches(4, "cruise_missile"),
+            other("shot_down", "02:30", weapon="drone", count=90, city="Kyiv"),
+            other("suppressed", "03:00", weapon="decoy", count=35),
+            other("impact", "04:10", count=2, city="Lviv"),
+            other("debris", "02:40", count=5, city="Kyiv"),
+            other("alert_start", "00:40", region="UA-30"),
+        ],
+    )
+    page = watched_page.page
+    open_night(page, dashboard_server)
+    expect(page.locator("#count-drones-launched")).to_have_text("160")
+    page.wait_for_timeout(1500)  # let the charts draw
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "dashboard.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 50_000
