@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from dash import Dash, clientside_callback
+from dash.backends._fastapi import FastAPIDashServer
 from dash.dependencies import Input, Output
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -27,11 +28,18 @@ from dashboard.stream import dashboard_stream
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
+class _DashServer(FastAPIDashServer):  # type: ignore[misc]  # Dash is untyped here
+    """Dash on FastAPI without Dash's callback websocket: the page's data comes over
+    /dashboard/stream, and an idle second socket per page would only cost server time."""
+
+    websocket_capability = False
+
+
 def create_dash() -> Dash:
     """The Dash app: layout, assets served locally, one clientside callback."""
     dash_app = Dash(
         __name__,
-        backend="fastapi",
+        backend=_DashServer,
         title="Skywatch",
         update_title=None,
         assets_folder=str(ASSETS),

@@ -88,13 +88,16 @@ def tally_rows(state: DashboardState) -> list[dict[str, Any]]:
             (model, row) for (kind, model), row in state.models.items() if kind == weapon and model
         )
         for model, row in models:
+            # Reports often give shoot-downs per class only: a model row then shows its
+            # launches and leaves the rest blank rather than claiming zero shot down.
+            attributed = row.shot_down + row.suppressed > 0
             rows.append(
                 {
                     "weapon": f"  {model}",
                     "launched": row.launched,
-                    "shot_down": row.shot_down,
-                    "suppressed": row.suppressed,
-                    "not_neutralized": row.not_neutralized,
+                    "shot_down": row.shot_down if attributed else "",
+                    "suppressed": row.suppressed if attributed else "",
+                    "not_neutralized": row.not_neutralized if attributed else "",
                 }
             )
     return rows
@@ -172,7 +175,7 @@ def map_figure(state: DashboardState) -> dict[str, Any]:
                         for place in places
                     ],
                     "line": {"color": PAPER, "width": 1},
-                    "opacity": 0.9,
+                    "opacity": 0.8,
                 },
                 "hoverinfo": "text",
                 "text": [
@@ -184,6 +187,41 @@ def map_figure(state: DashboardState) -> dict[str, Any]:
                 "showlegend": False,
             }
         )
+    alerted_cities = sorted(alerts & CITY_CODES)
+    if alerted_cities:
+        # Kyiv and Sevastopol are a few pixels wide and markers sit on them: ring them.
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [REGIONS[code].marker[1] for code in alerted_cities],
+                "y": [REGIONS[code].marker[0] for code in alerted_cities],
+                "mode": "markers",
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": MARKER_MAX + 14,
+                    "color": ALERT,
+                    "line": {"width": 4, "color": ALERT},
+                },
+                "hoverinfo": "text",
+                "text": [
+                    f"<b>{REGIONS[code].name_en}</b><br>air-raid alert" for code in alerted_cities
+                ],
+                "name": "city alerts",
+                "showlegend": False,
+            }
+        )
+    traces += [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "marker": {"size": 10, "color": color},
+            "name": name,
+            "hoverinfo": "skip",
+        }
+        for name, color in (("impact", IMPACT), ("debris", DEBRIS), ("shot down", NEUTRALIZED))
+    ]
     # Longitude degrees shrink with latitude: keep the country's shape at 48.5° N.
     ratio = 1 / math.cos(math.radians(48.5))
     return {
@@ -201,6 +239,7 @@ def map_figure(state: DashboardState) -> dict[str, Any]:
                 fixedrange=True,
             ),
             "hoverlabel": {"bgcolor": LAND, "font": {"color": INK}},
+            "legend": {"x": 0, "y": 0, "font": {"color": INK}, "bgcolor": "rgba(0,0,0,0)"},
             "dragmode": False,
             "uirevision": "map",
         },

@@ -96,7 +96,9 @@ def layout() -> html.Div:
             html.Div([_counter(element) for element in ids.COUNTERS], className="counters"),
             html.Div(
                 [
-                    _panel("Air-raid alerts and hits", _graph(ids.MAP), "map-panel"),
+                    _panel(
+                        "Air-raid alerts (red) and where things fell", _graph(ids.MAP), "map-panel"
+                    ),
                     _panel(
                         "Interceptions",
                         dash_table.DataTable(

@@ -38,8 +38,13 @@ def other(kind: str, at: str, **fields: Any) -> dict[str, Any]:
 
 
 def open_night(page: Page, server: ServerProcess) -> None:
+    """Load the night's page and wait until it is live and drawn."""
     page.goto(f"{server.url}/?night={NIGHT}")
     expect(page.locator("#connection-status")).to_have_text("live", timeout=15_000)
+    # The first draw of the map keeps a 2-core machine busy for a moment; the latency
+    # promise is about a page that is up, so wait for the oblasts to be on screen.
+    expect(page.locator("#city-map .scatterlayer .trace").first).to_be_attached(timeout=15_000)
+    page.wait_for_load_state("networkidle")
 
 
 def counter(page: Page, element: str) -> str:
