@@ -1,0 +1,88 @@
+"""Night views on a real database and hub: shared updates, coalescing, retractions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import orjson
+import pytest
+
+from backend.auth import TokenBook
+from backend.config import Settings
+from backend.records import to_row
+from backend.schemas import EventIn
+from backend.services import Services
+from dashboard.live import NightViews, Viewer
+from dashboard.source import ServiceSource
+from tests.backend.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
+
+NIGHT = date(2025, 7, 4)  # the night of the events Rig.post commits
+
+
+@pytest.fixture
+async def views(rig: Rig) -> AsyncIterator[NightViews]:  # noqa: F811
+    services = Services(Settings(), rig.engine, rig.writer, rig.hub, None, TokenBook(["t"]))
+    night_views = NightViews(ServiceSource(services))
+    yield night_views
+    await night_views.close()
+
+
+async def next_counter(viewer: Viewer, element: str) -> str:
+    """The next value the viewer is sent for an element."""
+    while True:
+        for text in await asyncio.wait_for(viewer.next(5), 10):
+            props = orjson.loads(text)["props"]
+            if element in props:
+                return str(props[element]["children"])
+
+
+async def test_a_view_starts_from_the_store_and_follows_new_events(
+    rig: Rig,  # noqa: F811
+    views: NightViews,
+) -> None:
+    await rig.post(3)
+    view = await views.get(NIGHT)
+    assert b'"3"' in view.full_message().encode()
+    first, second = view.attach(), view.attach()
+    await rig.post(2)
+    assert await next_counter(first, "count-drones-launched") == "5"
+    assert await next_counter(second, "count-drones-launched") == "5"
+    assert view.viewer_count == 2
+    assert await views.get(NIGHT) is view
+
+
+async def test_a_burst_becomes_a_few_updates(rig: Rig, views: NightViews) -> None:  # noqa: F811
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    await asyncio.gather(*(rig.post() for _ in range(200)))
+    await asyncio.sleep(1.5)
+    messages = await viewer.next(0.1)
+    assert 1 <= len(messages) <= 8
+    last = orjson.loads(messages[-1])
+    assert last["props"]["count-drones-launched"]["children"] == "200"
+
+
+async def test_a_retraction_reloads_the_night(rig: Rig, views: NightViews) -> None:  # noqa: F811
+    await rig.writer.insert(
+        [
+            {
+                **row,
+                "id": f"r{index}",
+            }
+            for index, row in enumerate(await _rows(2))
+        ],
+        client_ids=["r0", "r1"],
+    )
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    await rig.writer.retract("r0")
+    assert await next_counter(viewer, "count-drones-launched") == "1"
+
+
+async def _rows(count: int) -> list[dict[str, object]]:
+    event = EventIn.model_validate(
+        {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
+    )
+    return [to_row(event, received_at=datetime.now(UTC)) for _ in range(count)]
