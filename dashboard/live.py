@@ -169,6 +169,14 @@ class NightViews:
                 self._views[night] = view
             return view
 
+    async def release(self, night: date, *, keep: date) -> None:
+        """Stop a night's view when no page shows it any more (the `keep` night stays)."""
+        async with self._lock:
+            view = self._views.get(night)
+            if view is not None and view.viewer_count == 0 and night != keep:
+                del self._views[night]
+                await view.stop()
+
     async def close(self) -> None:
         """Stop every view."""
         for view in self._views.values():

@@ -42,6 +42,8 @@ async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) ->
                     await websocket.send_text(text)
         finally:
             view.detach(viewer)
+            # Past nights are folded only while someone looks; tonight's stays warm.
+            await views.release(night, keep=current_night())
         night = current_night()  # noon in Kyiv: follow the new night
 
 

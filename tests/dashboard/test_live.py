@@ -86,3 +86,13 @@ async def _rows(count: int) -> list[dict[str, object]]:
         {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
     )
     return [to_row(event, received_at=datetime.now(UTC)) for _ in range(count)]
+
+
+async def test_a_past_night_nobody_watches_is_released(views: NightViews) -> None:
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    await views.release(NIGHT, keep=date(2030, 1, 1))
+    assert await views.get(NIGHT) is view  # still watched
+    view.detach(viewer)
+    await views.release(NIGHT, keep=date(2030, 1, 1))
+    assert await views.get(NIGHT) is not view
