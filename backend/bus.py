@@ -8,11 +8,12 @@ Publishing never blocks or fails a write: a commit is acknowledged whether or no
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
 import redis.asyncio as redis
+
+from backend.tasks import cancel_all
 
 log = logging.getLogger(__name__)
 CHANNEL = "skywatch:commits"
@@ -47,11 +48,7 @@ class RedisBus:
 
     async def stop(self) -> None:
         """Stop the tasks and close the connection."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all(self._tasks)
         await self._client.aclose()
         await self._listener.aclose()
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.models import events_table
 from backend.records import record_of
-from backend.tallies import Tally, fold
+from backend.tallies import FoldRow, Tally, fold
 
 _T = events_table
 _STREAM_PAGE = 2_000
@@ -75,16 +75,6 @@ async def iter_events(
             remaining -= len(page)
 
 
-@dataclass(frozen=True, slots=True)
-class _FoldRow:
-    kind: str
-    weapon: str | None
-    count: int
-    region: str | None
-    occurred_at: datetime
-    seq: int
-
-
 async def tally(
     engine: AsyncEngine,
     *,
@@ -111,7 +101,7 @@ async def tally_on(
         query = query.where(_T.c.occurred_at.between(*between))
     query = query.order_by(_T.c.occurred_at, _T.c.seq)
     result = await conn.execute(query)
-    return fold(_FoldRow(*row) for row in result)
+    return fold(FoldRow(*row) for row in result)
 
 
 def _sum_of(kind: str) -> Any:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.changes import Change, latest_cursor, read_changes
 from backend.records import dumps
+from backend.tasks import cancel_all
 
 log = logging.getLogger(__name__)
 FETCH_LIMIT = 5_000
@@ -167,11 +168,7 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop the tasks; subscribers see no more batches."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all(self._tasks)
         self._tasks = []
 
     def poll_now(self) -> None:

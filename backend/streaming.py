@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from backend.changes import latest_cursor, read_changes, read_snapshot
 from backend.hub import Batch, Hub, SubscriberOverflowError, encode_frames
 from backend.nights import current_night
 from backend.records import dumps
+from backend.tasks import cancel_all
 
 CLOSE_TOO_SLOW = 4008
 SNAPSHOT_GAP = 10_000
@@ -125,6 +126,19 @@ class StreamSession:
             await asyncio.wait_for(self._send_text(text), self._send_timeout)
         except TimeoutError:
             raise TooSlowError(self.sent) from None
+
+
+async def run_while_connected(
+    serve: Coroutine[Any, Any, None], receive: Callable[[], Awaitable[Any]]
+) -> asyncio.Task[None]:
+    """Run `serve` until it ends or the client goes away; the (finished) serving task."""
+    serving = asyncio.create_task(serve)
+    watching = asyncio.create_task(until_disconnected(receive))
+    try:
+        await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        await cancel_all((serving, watching))
+    return serving
 
 
 async def until_disconnected(receive: Callable[[], Awaitable[Any]]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -25,6 +25,30 @@ class FoldableEvent(Protocol):
     def occurred_at(self) -> datetime: ...
     @property
     def seq(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FoldRow:
+    """An event reduced to what the fold reads."""
+
+    kind: str
+    weapon: str | None
+    count: int
+    region: str | None
+    occurred_at: datetime
+    seq: int
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> FoldRow:
+        """The fold's view of a wire record (or a row mapping)."""
+        return cls(
+            record["kind"],
+            record["weapon"],
+            record["count"],
+            record["region"],
+            record["occurred_at"],
+            record["seq"],
+        )
 
 
 def _by_weapon() -> dict[str, int]:

@@ -14,35 +14,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from backend.nights import night_window
-from backend.tallies import Tally
+from backend.tallies import FoldRow, Tally
 
 BIN = timedelta(minutes=10)
 FEED_LENGTH = 50
 NEUTRALIZING = frozenset({"shot_down", "suppressed"})
-
-
-@dataclass(frozen=True, slots=True)
-class RecordEvent:
-    """A wire record seen through the attributes the backend fold reads."""
-
-    kind: str
-    weapon: str | None
-    count: int
-    region: str | None
-    occurred_at: datetime
-    seq: int
-
-    @classmethod
-    def of(cls, record: Mapping[str, Any]) -> RecordEvent:
-        """Wrap a record dict."""
-        return cls(
-            record["kind"],
-            record["weapon"],
-            record["count"],
-            record["region"],
-            record["occurred_at"],
-            record["seq"],
-        )
 
 
 @dataclass(slots=True)
@@ -99,7 +75,7 @@ class DashboardState:
         if record["retracted"]:
             return
         self.cursor = max(self.cursor, record["seq"])
-        self.tally.apply(RecordEvent.of(record))
+        self.tally.apply(FoldRow.of(record))
         kind, count = record["kind"], record["count"]
         if kind in ("launch", "shot_down", "suppressed"):
             self._interception(record, kind, count)

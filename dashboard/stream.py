@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, WebSocket
-from starlette.websockets import WebSocketDisconnect
 
 from backend.nights import current_night
-from backend.streaming import until_disconnected
+from backend.streaming import run_while_connected
 from dashboard.live import NightView, NightViews
 
 HEARTBEAT_SECONDS = 10.0
@@ -53,13 +50,4 @@ async def dashboard_stream(
     """The page's live channel; `night` fixes the night, without it the page follows noon."""
     views: NightViews = websocket.app.state.dashboard
     await websocket.accept()
-    serving = asyncio.create_task(_serve(websocket, views, night))
-    watching = asyncio.create_task(until_disconnected(websocket.receive))
-    try:
-        await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (serving, watching):
-            task.cancel()
-        for task in (serving, watching):
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, Exception):
-                await task
+    await run_while_connected(_serve(websocket, views, night), websocket.receive)

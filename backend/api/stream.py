@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from datetime import date
 from typing import Annotated
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Query, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
 from backend.services import Services
-from backend.streaming import CLOSE_TOO_SLOW, StreamSession, TooSlowError, until_disconnected
+from backend.streaming import CLOSE_TOO_SLOW, StreamSession, TooSlowError, run_while_connected
 
 router = APIRouter(tags=["stream"])
 
@@ -32,22 +31,16 @@ async def stream(
         night=night,
         send_timeout=services.settings.stream_send_timeout,
     )
-    serving = asyncio.create_task(
-        session.run(since=since, queue_limit=services.settings.stream_queue_limit)
+    serving = await run_while_connected(
+        session.run(since=since, queue_limit=services.settings.stream_queue_limit),
+        websocket.receive,
     )
-    watching = asyncio.create_task(until_disconnected(websocket.receive))
-    try:
-        done, _ = await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (serving, watching):
-            task.cancel()
-        for task in (serving, watching):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-    if serving in done and isinstance(serving.exception(), TooSlowError):
-        error = serving.exception()
+    if serving.cancelled():
+        return
+    error = serving.exception()
+    if isinstance(error, TooSlowError):
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await websocket.close(code=CLOSE_TOO_SLOW, reason=str(error))
-    elif serving in done and serving.exception() is not None:
+    elif error is not None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await websocket.close(code=1011, reason="server error; reconnect with since")
