@@ -1,0 +1,53 @@
+"""The shared Air Force CSV and its national sums, read independently of backend.importer."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+
+# In CI a copy of shared/ sits beside the clone; without it these tests must fail, not skip.
+DATASET = Path(__file__).parents[2].parent / "shared" / "data" / "missile_attacks_daily.csv"
+REGIONAL = ("pvkpivden", "pvkshid", "pvkzahid", "pvkcenter")
+COLUMN_KINDS = {"launched": "launch", "destroyed": "shot_down", "not_reach_goal": "suppressed"}
+
+
+def dataset() -> Path:
+    """The CSV's path; an assertion error (a failure) when the file is missing."""
+    assert DATASET.is_file(), f"the shared dataset is missing: {DATASET}"
+    return DATASET
+
+
+def night_label(time_start: str) -> date:
+    """The night of a window start: its date, or the next day's from noon on (Kyiv time)."""
+    text = time_start.strip()
+    day = date.fromisoformat(text[:10])
+    hour = int(text[10:].strip().split(":")[0]) if len(text) > 10 else 0
+    return day + timedelta(days=1) if hour >= 12 else day
+
+
+@cache
+def national_sums() -> Counter[tuple[date, str, str]]:
+    """Sum of each figure per (night, kind, model) over the national rows (do not modify)."""
+    sums: Counter[tuple[date, str, str]] = Counter()
+    with dataset().open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["source"].strip().lower().startswith(REGIONAL):
+                continue
+            night = night_label(row["time_start"])
+            for column, kind in COLUMN_KINDS.items():
+                figure = int(float(row[column] or 0))
+                if figure:
+                    sums[night, kind, row["model"].strip()] += figure
+    return sums
+
+
+def night_sums(night: date) -> Counter[str]:
+    """Sum of each figure per kind over the national rows of one night."""
+    sums: Counter[str] = Counter()
+    for (label, kind, _), figure in national_sums().items():
+        if label == night:
+            sums[kind] += figure
+    return sums

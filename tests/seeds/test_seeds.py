@@ -1,0 +1,296 @@
+"""The recorded nights in seeds/: valid, stable, sorted, in their night, true to their sources."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any, cast
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
+
+from backend.gazetteer import find_city, locate
+from backend.importer import import_file, write_jsonl
+from backend.loader import load_file
+from backend.nights import KYIV, night_of
+from backend.schemas import EVENT_FIELDS, EventIn
+from tests.api.conftest import TOKEN
+from tests.seeds.dataset import dataset, national_sums
+
+SEEDS = Path(__file__).parents[2] / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.jsonl"))
+REPORT_NIGHT = SEEDS / "2025-07-04.jsonl"
+CSV_NIGHTS = (date(2025, 7, 9), date(2025, 9, 7))
+EVENT = TypeAdapter(EventIn)
+DRONES = ("drone", "decoy")
+
+Record = dict[str, Any]
+
+
+def read(path: Path) -> list[Record]:
+    """The file's events, in file order."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def at(record: Record) -> datetime:
+    return datetime.fromisoformat(record["occurred_at"])
+
+
+def kyiv(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=KYIV)
+
+
+def sums(records: list[Record], *fields: str) -> Counter[tuple[Any, ...]]:
+    """Sum of `count` per combination of the given fields."""
+    totals: Counter[tuple[Any, ...]] = Counter()
+    for record in records:
+        totals[tuple(record.get(name) for name in fields)] += record.get("count", 1)
+    return totals
+
+
+def total(records: list[Record], kind: str, weapons: tuple[str, ...], model: str = "") -> int:
+    """Sum of `count` of one kind over some weapons (and one model, if given)."""
+    return sum(
+        record.get("count", 1)
+        for record in records
+        if record["kind"] == kind
+        and record.get("weapon") in weapons
+        and (not model or record.get("model") == model)
+    )
+
+
+def place(record: Record) -> tuple[float, float]:
+    """Where the map puts an event: its lat/lon, else its city's, else its region's."""
+    if "lat" in record:
+        return (record["lat"], record["lon"])
+    point = locate(city=record.get("city"), region=record.get("region"))
+    assert point is not None, record
+    return point
+
+
+def load_generator() -> ModuleType:
+    """seeds/make_2025_07_04.py as a module."""
+    path = SEEDS / "make_2025_07_04.py"
+    spec = importlib.util.spec_from_file_location("make_2025_07_04", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses look their module up in sys.modules while the class is built.
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+def test_the_recorded_nights_are_there() -> None:
+    names = {path.name for path in SEED_FILES}
+    assert {"2025-07-04.jsonl", "2025-07-09.jsonl", "2025-09-07.jsonl"} <= names
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
+def test_every_line_is_a_valid_event(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines
+    for number, line in enumerate(lines, start=1):
+        record = json.loads(line)
+        assert isinstance(record, dict), f"{path.name}:{number}"
+        assert set(record) <= set(EVENT_FIELDS), f"{path.name}:{number}"
+        # As the server validates a body: from JSON text.
+        EVENT.validate_json(line)
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
+def test_ids_are_unique_and_follow_the_file_scheme(path: Path) -> None:
+    ids = [record["id"] for record in read(path)]
+    assert len(set(ids)) == len(ids)
+    if path == REPORT_NIGHT:
+        assert ids == [f"n20250704-{number:04d}" for number in range(1, len(ids) + 1)]
+    else:
+        scheme = re.compile(r"^csv-[0-9a-f]{12}-(launch|shot_down|suppressed)$")
+        assert all(scheme.match(event_id) for event_id in ids)
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
+def test_events_are_sorted_by_time(path: Path) -> None:
+    times = [at(record) for record in read(path)]
+    assert times == sorted(times)
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
+def test_every_event_is_in_the_night_the_file_is_named_after(path: Path) -> None:
+    night = date.fromisoformat(path.stem)
+    assert {night_of(at(record)) for record in read(path)} == {night}
+
+
+def test_report_night_regenerates_byte_for_byte() -> None:
+    generator = load_generator()
+    assert generator.render(generator.build_events()) == REPORT_NIGHT.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("night", CSV_NIGHTS, ids=str)
+def test_csv_night_regenerates_byte_for_byte(night: date, tmp_path: Path) -> None:
+    fresh = tmp_path / "night.jsonl"
+    write_jsonl(import_file(dataset(), nights={night}).events, fresh)
+    assert fresh.read_bytes() == (SEEDS / f"{night}.jsonl").read_bytes()
+
+
+def test_report_night_totals_are_the_air_force_report() -> None:
+    records = read(REPORT_NIGHT)
+    assert total(records, "launch", DRONES) == 539
+    assert total(records, "shot_down", DRONES) == 268
+    assert total(records, "suppressed", DRONES) == 208
+    ballistic, cruise = ("ballistic_missile",), ("cruise_missile",)
+    assert total(records, "launch", ballistic, "Kinzhal") == 1
+    assert total(records, "launch", ballistic, "Iskander-M/KN-23") == 6
+    assert total(records, "launch", ballistic) == 7
+    assert total(records, "shot_down", ballistic) == 0
+    assert total(records, "launch", cruise, "Iskander-K") == 4
+    assert total(records, "launch", cruise) == 4
+    assert total(records, "shot_down", cruise, "Iskander-K") == 2
+    assert total(records, "suppressed", (*ballistic, *cruise)) == 0
+    assert {record.get("weapon") for record in records if record["kind"] == "launch"} == {
+        "drone",
+        "decoy",
+        "ballistic_missile",
+        "cruise_missile",
+    }
+
+
+def test_report_night_agrees_with_the_csv_national_rows() -> None:
+    # The dataset carries the same morning report: its totals per kind must match ours.
+    expected: Counter[str] = Counter()
+    for (night, kind, _), figure in national_sums().items():
+        if night == date(2025, 7, 4):
+            expected[kind] += figure
+    records = read(REPORT_NIGHT)
+    launches = [r for r in records if r["kind"] in ("launch", "shot_down", "suppressed")]
+    assert Counter({kind: n for (kind,), n in sums(launches, "kind").items()}) == expected
+
+
+def test_report_night_impacts_and_debris_are_at_distinct_places() -> None:
+    records = read(REPORT_NIGHT)
+    for kind, places in (("impact", 8), ("debris", 33)):
+        located = [record for record in records if record["kind"] == kind]
+        assert len(located) == places
+        assert sum(record.get("count", 1) for record in located) == places
+        assert len({place(record) for record in located}) == places
+    ground = [record for record in records if record["kind"] in ("impact", "debris")]
+    assert len({place(record) for record in ground}) == 8 + 33
+    in_kyiv = [record for record in ground if record["region"] in ("UA-30", "UA-32")]
+    assert len(in_kyiv) > len(ground) / 2
+    # The dataset names Kyiv and Kyiv oblast as the night's affected regions.
+    assert {r["region"] for r in ground if r["kind"] == "impact"} == {"UA-30", "UA-32"}
+    assert len({record["region"] for record in ground}) >= 6
+
+
+def test_report_night_towns_are_known_to_the_gazetteer() -> None:
+    for record in read(REPORT_NIGHT):
+        if "city" in record and "lat" not in record:
+            town = find_city(record["city"], record.get("region"))
+            assert town is not None, record
+            assert record.get("region") in (None, town.region), record
+
+
+def test_report_night_alerts_close_and_kyiv_is_the_longest_watch() -> None:
+    records = read(REPORT_NIGHT)
+    sequences: dict[str, list[str]] = {}
+    spans: dict[str, list[datetime]] = {}
+    for record in records:
+        if record["kind"] in ("alert_start", "alert_end"):
+            sequences.setdefault(record["region"], []).append(record["kind"])
+            spans.setdefault(record["region"], []).append(at(record))
+    # One alert per region, and none left open when the morning comes.
+    for region, sequence in sequences.items():
+        assert sequence == ["alert_start", "alert_end"], region
+    kyiv_start, kyiv_end = spans["UA-30"]
+    assert kyiv_end - kyiv_start > timedelta(hours=8)
+    assert len(set(spans) - {"UA-30", "UA-32"}) >= 5
+    # Every event in a region falls inside that region's alert.
+    for record in records:
+        if "region" in record and not record["kind"].startswith("alert"):
+            start, end = spans[record["region"]]
+            assert start <= at(record) <= end, record
+
+
+def test_report_night_times_are_inside_the_report_windows() -> None:
+    windows = {
+        "drones": (kyiv("2025-07-03T18:00"), kyiv("2025-07-04T06:00")),
+        "Kinzhal": (kyiv("2025-07-04T00:20"), kyiv("2025-07-04T00:30")),
+        "Iskander": (kyiv("2025-07-04T02:00"), kyiv("2025-07-04T06:00")),
+    }
+    checked: Counter[str] = Counter()
+    for record in read(REPORT_NIGHT):
+        model = record.get("model", "")
+        if record.get("weapon") in DRONES:
+            window = "drones"
+        elif model == "Kinzhal":
+            window = "Kinzhal"
+        elif model.startswith("Iskander"):
+            window = "Iskander"
+        else:
+            assert record["kind"].startswith("alert"), record
+            continue
+        start, end = windows[window]
+        assert start <= at(record) <= end, record
+        checked[window] += 1
+    assert set(checked) == set(windows)
+
+
+@pytest.mark.parametrize("night", CSV_NIGHTS, ids=str)
+def test_csv_night_totals_are_the_csv_national_rows(night: date) -> None:
+    records = read(SEEDS / f"{night}.jsonl")
+    expected = {
+        (kind, model): figure
+        for (label, kind, model), figure in national_sums().items()
+        if label == night
+    }
+    assert expected
+    assert dict(sums(records, "kind", "model")) == expected
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
+def test_seed_loads_through_the_api_with_matching_stats(client: TestClient, path: Path) -> None:
+    records = read(path)
+    http = cast(httpx.Client, client)  # an httpx2 client; load_file only posts and deletes
+    report = load_file(path, url="http://testserver", token=TOKEN, client=http)
+    assert (report.accepted, report.duplicates) == (len(records), 0)
+    stats = client.get("/api/v1/stats", params={"night": path.stem}).json()
+    assert stats["events"] == len(records)
+    by_weapon = sums(records, "kind", "weapon")
+    for kind in ("launch", "shot_down", "suppressed"):
+        field = "launched" if kind == "launch" else kind
+        for weapon, figure in stats[field].items():
+            assert figure == by_weapon.get((kind, weapon), 0), (kind, weapon)
+    impacts = sums([r for r in records if r["kind"] == "impact"], "weapon")
+    assert stats["impacts"] == {
+        weapon: impacts.get((weapon,), 0) + (impacts.get((None,), 0) if weapon == "unknown" else 0)
+        for weapon in stats["impacts"]
+    }
+    assert stats["debris"] == sum(r.get("count", 1) for r in records if r["kind"] == "debris")
+    assert stats["active_alerts"] == []
+    again = load_file(path, url="http://testserver", token=TOKEN, client=http)
+    assert (again.accepted, again.duplicates) == (0, len(records))
+
+
+def test_report_night_stats_through_the_api(client: TestClient) -> None:
+    load_file(REPORT_NIGHT, url="http://testserver", token=TOKEN, client=cast(httpx.Client, client))
+    stats = client.get("/api/v1/stats", params={"night": "2025-07-04"}).json()
+    assert stats["launched"]["drone"] + stats["launched"]["decoy"] == 539
+    assert stats["shot_down"]["drone"] + stats["shot_down"]["decoy"] == 268
+    assert stats["suppressed"]["drone"] + stats["suppressed"]["decoy"] == 208
+    assert stats["launched"]["ballistic_missile"] == 7
+    assert stats["shot_down"]["ballistic_missile"] == 0
+    assert (stats["launched"]["cruise_missile"], stats["shot_down"]["cruise_missile"]) == (4, 2)
+    assert sum(stats["impacts"].values()) == 8
+    assert stats["debris"] == 33
+    assert stats["by_region"]["UA-30"]["impacts"] >= 1
