@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from backend.api import events, health, stats, stream
+from backend.api import events, health, replays, stats, stream
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ingest_path import IngestFastPath
@@ -19,6 +19,7 @@ from backend.config import Settings
 from backend.db import create_engine
 from backend.hub import Hub
 from backend.migrations import upgrade_database
+from backend.replay import NightTimelines, ReplaySessions
 from backend.services import Services
 from backend.writer import GroupCommitWriter, store_for
 
@@ -56,7 +57,16 @@ async def _services(settings: Settings) -> AsyncIterator[Services]:
         )
         await writer.start()
         stack.push_async_callback(writer.stop)
-        yield Services(settings, engine, writer, hub, bus, TokenBook(tokens))
+        yield Services(
+            settings,
+            engine,
+            writer,
+            hub,
+            bus,
+            TokenBook(tokens),
+            ReplaySessions(engine),
+            NightTimelines(engine),
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -80,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(IngestFastPath)
     install_docs(app)
-    for module in (events, stats, health, stream):
+    for module in (events, stats, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)
     return app

@@ -1,4 +1,4 @@
-"""Database schema: the event table that holds every record and its seq cursor."""
+"""Database schema: the events with their seq cursor, and replay sessions."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Dialect,
@@ -113,4 +114,21 @@ class Event(Base):
     )
 
 
+class ReplaySession(Base):
+    """A briefing replay's clock, shared by every screen and every worker through the store."""
+
+    __tablename__ = "replay_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    night: Mapped[date] = mapped_column(Date)
+    anchor_position: Mapped[datetime] = mapped_column(UTCDateTime())
+    anchor_wall: Mapped[datetime] = mapped_column(UTCDateTime())
+    speed: Mapped[float] = mapped_column(Float(precision=53))
+    paused: Mapped[bool] = mapped_column(Boolean)
+    # Bumped at every control, so screens notice a change without comparing clocks.
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+replay_sessions_table: Table = ReplaySession.__table__  # type: ignore[assignment]
 events_table: Table = Event.__table__  # type: ignore[assignment]

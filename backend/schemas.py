@@ -230,3 +230,54 @@ class RetractResult(BaseModel):
     id: str
     seq: int
     retracted: bool
+
+
+Speed = Annotated[float, Field(ge=1, le=3600, allow_inf_nan=False)]
+
+
+class ReplayCreate(BaseModel):
+    """POST /replays: which night, how fast, and optionally where to start."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    night: date
+    speed: Speed = 60.0
+    position: RFC3339DateTime | None = None
+
+
+class ReplayControl(BaseModel):
+    """POST /replays/{id}/control."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["play", "pause", "seek", "speed"]
+    position: RFC3339DateTime | None = Field(default=None, validate_default=True)
+    speed: Speed | None = Field(default=None, validate_default=True)
+
+    @field_validator("position")
+    @classmethod
+    def _position_for_seek(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if info.data.get("action") == "seek" and value is None:
+            raise ValueError("position is required for action 'seek'")
+        return value
+
+    @field_validator("speed")
+    @classmethod
+    def _speed_for_speed(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if info.data.get("action") == "speed" and value is None:
+            raise ValueError("speed is required for action 'speed'")
+        return value
+
+
+class ReplayOut(BaseModel):
+    """A replay session's clock as every screen computes it."""
+
+    id: str
+    night: date
+    position: datetime
+    speed: float
+    paused: bool
+    finished: bool
+    start: datetime
+    end: datetime
+    version: int

@@ -10,6 +10,7 @@ from backend.auth import TokenBook
 from backend.bus import RedisBus
 from backend.config import Settings
 from backend.hub import Hub
+from backend.replay import NightTimelines, ReplaySessions
 from backend.writer import GroupCommitWriter
 
 
@@ -23,3 +24,5 @@ class Services:
     hub: Hub
     bus: RedisBus | None
     write_tokens: TokenBook
+    replays: ReplaySessions
+    timelines: NightTimelines

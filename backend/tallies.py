@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -81,6 +81,19 @@ class Tally:
     # Latest alert event per region as (occurred_at, seq, active): a late-arriving older
     # alert_start must not reopen an alert that a newer alert_end closed.
     _alerts: dict[str, tuple[datetime, int, bool]] = field(default_factory=dict)
+
+    def copy(self) -> Tally:
+        """An independent copy (replay keeps checkpoints of the fold)."""
+        return Tally(
+            launched=dict(self.launched),
+            shot_down=dict(self.shot_down),
+            suppressed=dict(self.suppressed),
+            impacts=dict(self.impacts),
+            debris=self.debris,
+            events=self.events,
+            by_region={code: replace(region) for code, region in self.by_region.items()},
+            _alerts=dict(self._alerts),
+        )
 
     def apply(self, event: FoldableEvent) -> None:
         """Add one event to the totals."""

@@ -12,6 +12,7 @@ import pytest
 from backend.auth import TokenBook
 from backend.config import Settings
 from backend.records import to_row
+from backend.replay import NightTimelines, ReplaySessions
 from backend.schemas import EventIn
 from backend.services import Services
 from dashboard.live import NightViews, Viewer
@@ -23,7 +24,16 @@ NIGHT = date(2025, 7, 4)  # the night of the events Rig.post commits
 
 @pytest.fixture
 async def views(rig: Rig) -> AsyncIterator[NightViews]:  # noqa: F811
-    services = Services(Settings(), rig.engine, rig.writer, rig.hub, None, TokenBook(["t"]))
+    services = Services(
+        Settings(),
+        rig.engine,
+        rig.writer,
+        rig.hub,
+        None,
+        TokenBook(["t"]),
+        ReplaySessions(rig.engine),
+        NightTimelines(rig.engine),
+    )
     night_views = NightViews(ServiceSource(services))
     yield night_views
     await night_views.close()
