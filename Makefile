@@ -16,9 +16,10 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
-## run: install and serve on http://127.0.0.1:8000 (SQLite in ~/.local/share/skywatch)
+## run: install and serve on http://127.0.0.1:8000 (SQLite in ~/.local/share/skywatch),
+## with the night of 3-4 July 2025 loaded when the store is empty
 run: $(VENV)/.runtime
-	$(BIN)/skywatch serve
+	$(BIN)/skywatch serve --demo
 
 ## test: install, start the databases the tests use, lint, type-check, run every test
 test: $(VENV)/.dev services chromium lint

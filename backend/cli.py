@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from backend.auth import ensure_write_tokens, read_token_file
 from backend.config import Settings
 from backend.db import create_engine
+from backend.demo import load_demo_if_empty
 from backend.importer import CsvFormatError, import_file, summarize, write_jsonl
 from backend.loader import LoadError, load_file
 from backend.migrations import upgrade_database
@@ -47,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--demo", action="store_true", help="load the night of 3-4 July 2025 into an empty store"
+    )
 
     load = commands.add_parser("load", help="post a JSON Lines recording to a server")
     load.add_argument("file", type=Path)
@@ -96,6 +100,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     _upgrade(settings)
+    if args.demo:
+        loaded = asyncio.run(load_demo_if_empty(settings))
+        if loaded:
+            print(f"Demo: loaded {loaded} events of the night of 3-4 July 2025")
     tokens, generated = ensure_write_tokens(settings)
     if generated:
         print(f"Generated a write token (saved in {settings.token_file}):\n  {tokens[0]}")

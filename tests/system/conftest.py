@@ -46,13 +46,21 @@ class ServerProcess:
     """One `skywatch serve` on a data dir and database; can be stopped, killed and restarted."""
 
     def __init__(
-        self, *, name: str, database_url: str | None, data_dir: Path, log: Path, token: str | None
+        self,
+        *,
+        name: str,
+        database_url: str | None,
+        data_dir: Path,
+        log: Path,
+        token: str | None,
+        serve_args: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.database_url = database_url
         self.data_dir = data_dir
         self.log = log
         self.token = token
+        self.serve_args = serve_args
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -77,6 +85,7 @@ class ServerProcess:
             self.port = free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [str(SKYWATCH), "serve", "--port", str(self.port), "--workers", "1"]
+        command += self.serve_args
         with self.log.open("ab") as output:
             output.write(f"===== {' '.join(command)}\n".encode())
             output.flush()
