@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy.engine import make_url
+from websockets.exceptions import WebSocketException
 
 from backend.auth import ensure_write_tokens, read_token_file
 from backend.config import Settings
@@ -21,6 +22,7 @@ from backend.demo import load_demo_if_empty
 from backend.importer import CsvFormatError, import_file, summarize, write_jsonl
 from backend.loader import LoadError, load_file
 from backend.migrations import upgrade_database
+from backend.recorder import record, replay_file
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -71,6 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--dry-run", action="store_true", help="check and count; post nothing")
     imports.add_argument("--skip-bad", action="store_true", help="import the good rows anyway")
     imports.add_argument("--output", type=Path, help="write JSON Lines here instead of posting")
+
+    rec = commands.add_parser("record", help="write the live stream as JSON Lines to stdout")
+    rec.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    rec.add_argument("--night", default=None, help="YYYY-MM-DD (default: the current night)")
+    rec.add_argument("--duration", type=float, default=None, help="stop after N seconds")
+
+    rep = commands.add_parser("replay", help="post a recording into a server as if live")
+    rep.add_argument("file", type=Path)
+    rep.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    rep.add_argument("--token", default=None, help="write token (default: the local one)")
+    rep.add_argument("--speed", type=float, default=60.0, help="times faster than real time")
+    rep.add_argument(
+        "--rebase-now", action="store_true", help="shift times so the first event is now"
+    )
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -202,6 +218,39 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _record(args: argparse.Namespace) -> int:
+    try:
+        written = record(args.url, sys.stdout, night=args.night, duration=args.duration)
+    except KeyboardInterrupt:
+        return 0
+    except (OSError, WebSocketException) as error:
+        print(f"skywatch record: {args.url}: {error}", file=sys.stderr)
+        return 1
+    print(f"recorded {written} events", file=sys.stderr)
+    return 0
+
+
+def _replay(args: argparse.Namespace, settings: Settings) -> int:
+    token = args.token or _local_token(settings)
+    if token is None:
+        print(
+            "skywatch replay: no write token: pass --token or set SKYWATCH_TOKEN", file=sys.stderr
+        )
+        return 2
+    if args.speed <= 0:
+        print("skywatch replay: --speed must be above 0", file=sys.stderr)
+        return 2
+    try:
+        posted = replay_file(
+            args.file, url=args.url, token=token, speed=args.speed, rebase_now=args.rebase_now
+        )
+    except (LoadError, OSError, httpx.HTTPError) as error:
+        print(f"skywatch replay: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: posted {posted} events")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
@@ -211,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args, settings)
     if args.command == "load":
         return _load(args, settings)
+    if args.command == "record":
+        return _record(args)
+    if args.command == "replay":
+        return _replay(args, settings)
     if args.command == "import-csv":
         return _import_csv(args, settings)
     _upgrade(settings)
