@@ -88,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         "--rebase-now", action="store_true", help="shift times so the first event is now"
     )
 
+    report = commands.add_parser("report", help="save a night's self-contained HTML report")
+    report.add_argument("night", type=date.fromisoformat, help="YYYY-MM-DD")
+    report.add_argument("-o", "--output", type=Path, default=None)
+    report.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations up to the newest")
@@ -251,6 +256,21 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    output: Path = args.output or Path(f"skywatch-{args.night}.html")
+    try:
+        response = httpx.get(f"{args.url}/api/v1/nights/{args.night}/report", timeout=120)
+    except httpx.HTTPError as error:
+        print(f"skywatch report: {args.url}: {error}", file=sys.stderr)
+        return 1
+    if response.status_code != 200:
+        print(f"skywatch report: HTTP {response.status_code}: {response.text}", file=sys.stderr)
+        return 1
+    output.write_bytes(response.content)
+    print(f"{output}: report of the night {args.night} ({len(response.content):,} bytes)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
@@ -264,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         return _record(args)
     if args.command == "replay":
         return _replay(args, settings)
+    if args.command == "report":
+        return _report(args)
     if args.command == "import-csv":
         return _import_csv(args, settings)
     _upgrade(settings)

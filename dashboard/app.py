@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 from dash import Dash, clientside_callback
 from dash.backends._fastapi import FastAPIDashServer
 from dash.dependencies import Input, Output
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
-from backend.api.errors import error_response
+from backend.api.errors import ApiError, error_response
 from backend.config import Settings
 from backend.main import create_app as create_service
 from dashboard import ids
 from dashboard.layout import layout
 from dashboard.live import NightViews
+from dashboard.report import report_html
 from dashboard.source import ServiceSource
+from dashboard.state import fold_records
 from dashboard.stream import dashboard_stream
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -74,6 +77,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.router.lifespan_context = lifespan
     app.add_api_websocket_route("/dashboard/stream", dashboard_stream)
+
+    async def night_report(night: date) -> HTMLResponse:
+        """One self-contained HTML file of the night: tallies, timeline and map."""
+        source = ServiceSource(app.state.services)
+        _, records = await source.night_records(night)
+        if not records:
+            raise ApiError(404, f"night: no events recorded for {night}")
+        name = f"skywatch-{night}.html"
+        return HTMLResponse(
+            report_html(fold_records(night, records)),
+            headers={"Content-Disposition": f'inline; filename="{name}"'},
+        )
+
+    app.add_api_route(
+        "/api/v1/nights/{night}/report",
+        night_report,
+        methods=["GET"],
+        response_class=HTMLResponse,
+        tags=["stats"],
+        summary="A self-contained HTML briefing report of a night",
+    )
 
     async def api_not_found(request: Request) -> Response:
         return error_response(404, f"no such endpoint: {request.url.path}")

@@ -1,0 +1,88 @@
+"""The briefing report: one self-contained HTML file of a night, for people not in the room.
+
+Plotly's script is inlined (about 4.8 MB), so the file opens anywhere with nothing fetched;
+the figures and the table come from the same functions as the live page.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import orjson
+from plotly.offline import get_plotlyjs
+
+from dashboard.figures import (
+    INK,
+    LAND,
+    MUTED,
+    PAPER,
+    counters,
+    map_figure,
+    night_label,
+    tally_rows,
+    timeline_figure,
+)
+from dashboard.layout import ATTRIBUTION, COUNTER_LABELS
+from dashboard.state import DashboardState
+
+_COLUMNS = (
+    ("weapon", "Weapon"),
+    ("launched", "Launched"),
+    ("shot_down", "Shot down"),
+    ("suppressed", "Lost to EW"),
+    ("not_neutralized", "Not stopped"),
+)
+
+
+def _figure(element: str, figure: dict[str, object], height: int) -> str:
+    spec = orjson.dumps(figure).decode().replace("</", "<\\/")
+    return (
+        f'<div id="{element}" style="height:{height}px"></div>'
+        f"<script>Plotly.newPlot({orjson.dumps(element).decode()}, {spec}.data, "
+        f"{spec}.layout, {{displayModeBar: false, responsive: true}});</script>"
+    )
+
+
+def _table(state: DashboardState) -> str:
+    head = "".join(f"<th>{label}</th>" for _, label in _COLUMNS)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for key, _ in _COLUMNS) + "</tr>"
+        for row in tally_rows(state)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def report_html(state: DashboardState, *, generated: datetime | None = None) -> str:
+    """The whole report page."""
+    when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    shown = counters(state)
+    cards = "".join(
+        f'<div class="card"><div class="value">{html.escape(shown[element])}</div>'
+        f"<div>{label}</div></div>"
+        for element, label in COUNTER_LABELS.items()
+    )
+    title = html.escape(night_label(state))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Skywatch: {title}</title>
+<style>
+body {{ background:{PAPER}; color:{INK}; font-family: system-ui, sans-serif; margin: 24px; }}
+h1 {{ font-size: 1.6rem; }} h2 {{ color:{MUTED}; font-size: 1.1rem; }}
+.cards {{ display:grid; grid-template-columns: repeat(6, 1fr); gap: 12px; }}
+.card {{ background:{LAND}; border-radius: 8px; padding: 10px 14px; color:{MUTED}; }}
+.value {{ color:{INK}; font-size: 2.4rem; font-weight: 700; font-variant-numeric: tabular-nums; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ padding: 4px 8px; border-bottom: 1px solid #30363d; text-align: right; }}
+td:first-child, th:first-child {{ text-align: left; white-space: pre; }}
+footer {{ color:{MUTED}; font-size: 0.8rem; margin-top: 24px; }}
+</style>
+<script>{get_plotlyjs()}</script></head>
+<body><h1>Skywatch: {title}</h1><div class="cards">{cards}</div>
+<h2>Interceptions</h2>{_table(state)}
+<h2>Air-raid alerts at the end of the night, and where things fell</h2>
+{_figure("map", map_figure(state), 560)}
+<h2>Launched and neutralized per 10 minutes (Kyiv time)</h2>
+{_figure("timeline", timeline_figure(state), 320)}
+<footer>Generated {when} from {state.tally.events} events. {html.escape(ATTRIBUTION)}</footer>
+</body></html>
+"""
