@@ -122,8 +122,10 @@ class Subscription:
     async def next(self, max_wait: float | None = None) -> list[Batch]:
         """Every queued batch (waiting up to `max_wait` seconds for one); [] if none came."""
         if not self._batches and not self.overflowed:
+            # asyncio.timeout, not wait_for: no extra task per wake-up for each of many clients.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), max_wait)
+                async with asyncio.timeout(max_wait):
+                    await self._ready.wait()
         if self.overflowed:
             raise SubscriberOverflowError
         self._ready.clear()

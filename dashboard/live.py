@@ -44,7 +44,8 @@ class Viewer:
         """Queued messages ([] after max_wait seconds without any)."""
         if not self._messages and not self.overflowed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), max_wait)
+                async with asyncio.timeout(max_wait):
+                    await self._ready.wait()
         self._ready.clear()
         messages = list(self._messages)
         self._messages.clear()
