@@ -74,9 +74,12 @@ class NightView:
         """Every element's props: what a page gets when it (re)connects."""
         return message("view", self.seq, self._encoded, full=True, **extra)
 
-    async def start(self) -> None:
-        """Load the night and begin following the hub."""
+    def launch(self) -> None:
+        """Begin loading the night and following the hub, in the background."""
         self._task = asyncio.create_task(self._run(), name=f"night-view-{self.night}")
+
+    async def loaded(self) -> None:
+        """Wait until the night has been loaded once."""
         await self._ready.wait()
 
     async def stop(self) -> None:
@@ -161,14 +164,20 @@ class NightViews:
         self._lock = asyncio.Lock()
 
     async def get(self, night: date) -> NightView:
-        """The running view of a night."""
+        """The running view of a night, loaded."""
         async with self._lock:
             view = self._views.get(night)
             if view is None:
-                view = NightView(night, self.source)
-                await view.start()
-                self._views[night] = view
-            return view
+                # Registered before loading: a page that leaves meanwhile must not strand a
+                # view that nobody could find to release.
+                view = self._views[night] = NightView(night, self.source)
+                view.launch()
+        await view.loaded()
+        return view
+
+    def __contains__(self, night: object) -> bool:
+        """Whether a view of the night is kept."""
+        return night in self._views
 
     async def release(self, night: date, *, keep: date) -> None:
         """Stop a night's view when no page shows it any more (the `keep` night stays)."""

@@ -9,7 +9,7 @@ from fastapi import Query, WebSocket
 
 from backend.nights import current_night
 from backend.streaming import run_while_connected
-from dashboard.live import NightView, NightViews
+from dashboard.live import NightView, NightViews, Viewer
 
 HEARTBEAT_SECONDS = 10.0
 CLOSE_TOO_SLOW = 4008
@@ -23,9 +23,10 @@ def _nights_option(nights: list[dict[str, Any]], showing: date) -> list[dict[str
 async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) -> None:
     night = fixed or current_night()
     while True:
-        view: NightView = await views.get(night)
-        viewer = view.attach()
+        viewer: Viewer | None = None
         try:
+            view: NightView = await views.get(night)
+            viewer = view.attach()
             options = _nights_option(await views.source.nights(), night)
             picker = {"options": options, "value": str(night)}
             await websocket.send_text(view.full_message(live=fixed is None, picker=picker))
@@ -38,7 +39,8 @@ async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) ->
                 for text in messages or ['{"type":"heartbeat"}']:
                     await websocket.send_text(text)
         finally:
-            view.detach(viewer)
+            if viewer is not None:
+                view.detach(viewer)
             # Past nights are folded only while someone looks; tonight's stays warm.
             await views.release(night, keep=current_night())
         night = current_night()  # noon in Kyiv: follow the new night

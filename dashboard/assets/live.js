@@ -65,6 +65,9 @@
     socket = new WebSocket(streamUrl());
     socket.onopen = function () {
       backoff = RECONNECT_MIN_MS;
+      // The first view of a big night takes a while: count the silence from now, not from
+      // the last socket's final message, or the watchdog would close this one before it.
+      lastMessageAt = Date.now();
     };
     socket.onmessage = function (event) {
       lastMessageAt = Date.now();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
@@ -106,3 +107,15 @@ async def test_a_past_night_nobody_watches_is_released(views: NightViews) -> Non
     view.detach(viewer)
     await views.release(NIGHT, keep=date(2030, 1, 1))
     assert await views.get(NIGHT) is not view
+
+
+async def test_a_page_that_leaves_while_its_night_loads_strands_no_view(
+    views: NightViews,
+) -> None:
+    loading = asyncio.create_task(views.get(NIGHT))
+    await asyncio.sleep(0)
+    loading.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await loading
+    await views.release(NIGHT, keep=date(2030, 1, 1))
+    assert NIGHT not in views
