@@ -23,8 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ import uvloop
 from websockets.asyncio.client import connect
 
 from bench.report import machine, write_section
-from bench.server import BENCH_TOKEN, _wait_healthy
+from bench.server import BENCH_TOKEN, Server, serving
 
 OCCURRED_AT = "2025-07-03T22:00:00+03:00"
 NIGHT = "2025-07-04"  # the night of OCCURRED_AT (22:00 Kyiv belongs to the next morning)
@@ -81,15 +80,6 @@ class Target:
     def ws_path(self) -> str:
         """Where the clients subscribe."""
         return STREAM_PATH if self.product else "/stream"
-
-
-@dataclass(frozen=True)
-class Server:
-    """A running server: its base URL, PID and log file."""
-
-    url: str
-    pid: int
-    log: Path
 
 
 @dataclass
@@ -182,38 +172,6 @@ def _busy_cpu_seconds() -> float:
     # First line of /proc/stat: the whole machine's jiffies; idle and iowait are not busy.
     values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     return (sum(values[:8]) - values[3] - values[4]) / CLOCK_TICKS
-
-
-@contextmanager
-def serving(command: list[str], *, port: int) -> Iterator[Server]:
-    """Like bench.server.running_server, but any command, and it exposes the server's PID."""
-    with tempfile.TemporaryDirectory(prefix="skywatch-fanout-") as data_dir:
-        environment = {
-            **os.environ,
-            "SKYWATCH_DATA_DIR": data_dir,
-            "SKYWATCH_API_TOKENS": BENCH_TOKEN,
-        }
-        log = Path(data_dir) / "server.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                command, env=environment, stdout=output, stderr=subprocess.STDOUT
-            )
-            url = f"http://127.0.0.1:{port}"
-            try:
-                _wait_healthy(url, process, log)
-                yield Server(url=url, pid=process.pid, log=log)
-            except BaseException:
-                # The data dir (and the log in it) is about to go: show why the server failed.
-                tail = log.read_text(errors="replace").splitlines()[-40:]
-                print("\n".join(["server log (last lines):", *tail]), file=sys.stderr)
-                raise
-            finally:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
 
 
 def _event(event_id: str, sent: float) -> dict[str, Any]:

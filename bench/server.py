@@ -1,4 +1,4 @@
-"""Start a real `skywatch serve` in a subprocess for a benchmark, on a throwaway data dir."""
+"""Start a real server in a subprocess for a benchmark, on a throwaway data dir."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -17,11 +18,20 @@ import httpx
 BENCH_TOKEN = "bench-token"
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL, PID and log file."""
+
+    url: str
+    pid: int
+    log: Path
+
+
 @contextmanager
-def running_server(
-    *, port: int, workers: int = 1, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """The base URL of a fresh server; stopped (and its data removed) on exit."""
+def serving(
+    command: list[str], *, port: int, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Run `command` (a server listening on `port`) on a fresh data dir until the block ends."""
     with tempfile.TemporaryDirectory(prefix="skywatch-bench-") as data_dir:
         environment = {
             **os.environ,
@@ -29,8 +39,6 @@ def running_server(
             "SKYWATCH_API_TOKENS": BENCH_TOKEN,
             **(env or {}),
         }
-        command = [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
-        command += ["--workers", str(workers)]
         log = Path(data_dir) / "server.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
@@ -39,7 +47,12 @@ def running_server(
             url = f"http://127.0.0.1:{port}"
             try:
                 _wait_healthy(url, process, log)
-                yield url
+                yield Server(url=url, pid=process.pid, log=log)
+            except BaseException:
+                # The data dir (and the log in it) is about to go: show why the server failed.
+                tail = log.read_text(errors="replace").splitlines()[-40:]
+                print("\n".join(["server log (last lines):", *tail]), file=sys.stderr)
+                raise
             finally:
                 process.send_signal(signal.SIGINT)
                 try:
@@ -47,6 +60,17 @@ def running_server(
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+@contextmanager
+def running_server(
+    *, port: int, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The base URL of a fresh `skywatch serve`; stopped (and its data removed) on exit."""
+    command = [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    with serving(command, port=port, env=env) as server:
+        yield server.url
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
