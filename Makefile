@@ -36,9 +36,13 @@ services:
 chromium:
 	bash .ci/chromium
 
-## bench: measure ingest throughput and write docs/performance.md
-bench: $(VENV)/.dev services
+## bench: every benchmark (about 15 minutes); each writes its section of docs/performance.md
+bench: $(VENV)/.dev services chromium
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.replay
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
