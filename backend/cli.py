@@ -158,10 +158,20 @@ def _local_token(settings: Settings) -> str | None:
     return read_token_file(settings.token_file)
 
 
-def _load(args: argparse.Namespace, settings: Settings) -> int:
-    token = args.token or _local_token(settings)
+def _write_token(args: argparse.Namespace, settings: Settings, command: str) -> str | None:
+    """--token, else the local one; None (after saying so) when there is none."""
+    token: str | None = args.token or _local_token(settings)
     if token is None:
-        print("skywatch load: no write token: pass --token or set SKYWATCH_TOKEN", file=sys.stderr)
+        print(
+            f"skywatch {command}: no write token: pass --token or set SKYWATCH_TOKEN",
+            file=sys.stderr,
+        )
+    return token
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    token = _write_token(args, settings, "load")
+    if token is None:
         return 2
     try:
         report = load_file(args.file, url=args.url, token=token, batch_size=args.batch_size)
@@ -200,12 +210,8 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
         write_jsonl(result.events, args.output)
         print(f"{args.output}: {len(result.events)} events written")
         return 0
-    token = args.token or _local_token(settings)
+    token = _write_token(args, settings, "import-csv")
     if token is None:
-        print(
-            "skywatch import-csv: no write token: pass --token or set SKYWATCH_TOKEN",
-            file=sys.stderr,
-        )
         return 2
     try:
         # Through the recording loader, so import and `skywatch load` post the same way.
@@ -236,11 +242,8 @@ def _record(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    token = args.token or _local_token(settings)
+    token = _write_token(args, settings, "replay")
     if token is None:
-        print(
-            "skywatch replay: no write token: pass --token or set SKYWATCH_TOKEN", file=sys.stderr
-        )
         return 2
     if args.speed <= 0:
         print("skywatch replay: --speed must be above 0", file=sys.stderr)

@@ -14,6 +14,8 @@ from backend.db import SQLITE_IMMEDIATE
 from backend.models import events_table
 from backend.records import CONTENT_FIELDS, content_of
 from backend.write_plan import (
+    LOOKUP_CHUNK,
+    WRITE_ATTEMPTS,
     InsertRequest,
     Known,
     Plan,
@@ -25,8 +27,6 @@ from backend.write_plan import (
 T = TypeVar("T")
 # Any fixed number, the same in every process: it serializes writers so seqs follow commits.
 WRITE_LOCK_KEY = 7_040_725
-_LOOKUP_CHUNK = 500
-_ATTEMPTS = 3
 _T = events_table
 
 
@@ -48,13 +48,13 @@ class CoreWriteStore:
         """Nothing of its own to close: the engine belongs to the app."""
 
     async def _retrying(self, work: Callable[[Connection], T]) -> T:
-        for attempt in range(_ATTEMPTS):
+        for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with self._engine.connect() as conn:
                     return await conn.run_sync(_locked, work)
             except IntegrityError:
                 # Another process committed the same id or seq meanwhile: plan again.
-                if attempt == _ATTEMPTS - 1:
+                if attempt == WRITE_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
 
@@ -84,8 +84,8 @@ def _max_seq(conn: Connection) -> int:
 def _lookup(conn: Connection, ids: list[str]) -> dict[str, Known]:
     columns = [_T.c.id, _T.c.seq, *(_T.c[name] for name in CONTENT_FIELDS)]
     known: dict[str, Known] = {}
-    for start in range(0, len(ids), _LOOKUP_CHUNK):
-        chunk = ids[start : start + _LOOKUP_CHUNK]
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
         for row in conn.execute(select(*columns).where(_T.c.id.in_(chunk))).mappings():
             known[row["id"]] = Known(row["seq"], content_of(dict(row)))
     return known

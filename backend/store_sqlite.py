@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 from backend.models import from_epoch_micros, to_epoch_micros
 from backend.records import CONTENT_FIELDS, Row, content_of
 from backend.write_plan import (
+    LOOKUP_CHUNK,
+    WRITE_ATTEMPTS,
     InsertRequest,
     Known,
     Plan,
@@ -43,8 +45,6 @@ _MAX_SEQ = (
     "SELECT (SELECT max(seq) FROM events),"
     " (SELECT max(retracted_seq) FROM events WHERE retracted_seq IS NOT NULL)"
 )
-_LOOKUP_CHUNK = 500
-_ATTEMPTS = 3
 
 
 def _stored_tuple(row: Row) -> tuple[Any, ...]:
@@ -119,7 +119,7 @@ class SqliteWriteStore:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     def _attempts(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        for attempt in range(_ATTEMPTS):
+        for attempt in range(WRITE_ATTEMPTS):
             conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -129,7 +129,7 @@ class SqliteWriteStore:
             except sqlite3.IntegrityError:
                 conn.execute("ROLLBACK")
                 # Another process committed the same id or seq meanwhile: plan again.
-                if attempt == _ATTEMPTS - 1:
+                if attempt == WRITE_ATTEMPTS - 1:
                     raise
             except BaseException:
                 if conn.in_transaction:
@@ -146,8 +146,8 @@ def _max_seq(conn: sqlite3.Connection) -> int:
 def _lookup(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Known]:
     columns = ", ".join(("id", "seq", *CONTENT_FIELDS))
     known: dict[str, Known] = {}
-    for start in range(0, len(ids), _LOOKUP_CHUNK):
-        chunk = ids[start : start + _LOOKUP_CHUNK]
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
         marks = ", ".join("?" * len(chunk))
         query = f"SELECT {columns} FROM events WHERE id IN ({marks})"
         for found in conn.execute(query, chunk):

@@ -8,6 +8,11 @@ from typing import Any
 
 from backend.records import Row, content_of
 
+# Ids per existence lookup (well under any driver's bound-parameter limit).
+LOOKUP_CHUNK = 500
+# Tries of a write transaction that lost an id or seq race to another process.
+WRITE_ATTEMPTS = 3
+
 
 class IdConflictError(Exception):
     """Posted ids that already exist with other content: (index in the request, id)."""

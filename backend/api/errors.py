@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from backend.records import dumps
 
 log = logging.getLogger(__name__)
+# Seconds a client should wait before retrying when the database did not answer.
+RETRY_AFTER_SECONDS = 2
 
 
 class ApiError(Exception):
@@ -47,6 +49,11 @@ def error_response(
         headers=headers,
         media_type="application/json",
     )
+
+
+def unavailable(detail: str) -> Response:
+    """503 with Retry-After: the database did not answer."""
+    return error_response(503, detail, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _validation_detail(error: RequestValidationError) -> list[dict[str, Any]]:
@@ -89,7 +96,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TimeoutError)
     async def _database_down(request: Request, error: Exception) -> Response:
         log.warning("database unavailable on %s: %s", request.url.path, type(error).__name__)
-        return error_response(503, "database unavailable, retry", {"Retry-After": "2"})
+        return unavailable("database unavailable, retry")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from backend.api.deps import ServicesDep, WriteAccess
-from backend.api.errors import ApiError
-from backend.api.ingest_path import RETRY_AFTER_SECONDS, ingest
+from backend.api.errors import RETRY_AFTER_SECONDS, ApiError
+from backend.api.ingest_path import ingest
 from backend.api.params import RegionParam
 from backend.events import EventFilter, iter_events, list_events
 from backend.records import dumps

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from backend.api.deps import ServicesDep
-from backend.api.errors import error_response
+from backend.api.errors import unavailable
 from backend.events import ping
 from backend.records import dumps
 
@@ -19,5 +19,5 @@ async def healthz(services: ServicesDep) -> Response:
     try:
         await ping(services.engine)
     except Exception:
-        return error_response(503, "database unavailable", {"Retry-After": "2"})
+        return unavailable("database unavailable")
     return Response(dumps({"status": "ok"}), media_type="application/json")

@@ -16,14 +16,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.api.deps import check_write_token, get_services
-from backend.api.errors import ApiError, error_response
+from backend.api.errors import RETRY_AFTER_SECONDS, ApiError, error_response
 from backend.ingest import BodyError, parse_events
 from backend.records import dumps, to_row
 from backend.writer import IdConflictError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 INGEST_PATH = "/api/v1/events"
-RETRY_AFTER_SECONDS = 2
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
