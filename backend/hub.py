@@ -6,6 +6,11 @@ batch, with its JSON frames encoded once per night, to every subscriber. A subsc
 lets more than its limit of changes pile up is marked overflowed and dropped from fan-out, so
 a frozen client costs the others nothing and memory stays bounded. A slow periodic poll of
 the latest cursor makes the hub catch up by itself when a notification was lost.
+
+A subscriber may also take a batch on the spot (`take_now`): a live stream that is caught up
+writes the batch's ready-made websocket frames straight to its connection from the hub's
+publish loop, so fan-out costs one transport write per client instead of a task wake-up, an
+ASGI send and a frame encoding per client. What it cannot take at once goes to its queue.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from websockets.frames import Frame, Opcode
 
 from backend.changes import Change, latest_cursor, read_changes
 from backend.records import dumps
@@ -37,18 +42,40 @@ class Batch:
     after: int
     last: int
     changes: tuple[Change, ...]
+    _payloads: dict[date | None, list[tuple[int, bytes]]] = field(default_factory=dict)
     _frames: dict[date | None, list[str]] = field(default_factory=dict)
+    _wire: dict[date | None, list[tuple[int, bytes]]] = field(default_factory=dict)
 
     def frames(self, night: date | None, *, sent: int) -> list[str]:
         """The JSON frames of this batch for one night (None: all nights), past `sent`."""
         if sent <= self.after:
             cached = self._frames.get(night)
             if cached is None:
-                cached = self._frames[night] = encode_frames(self.changes, night, self.last)
+                cached = self._frames[night] = [text.decode() for _, text in self._json(night)]
             return cached
         # A subscriber still catching up from its backlog gets only what it has not seen.
         fresh = tuple(change for change in self.changes if change.cursor > sent)
         return encode_frames(fresh, night, self.last)
+
+    def wire_frames(self, night: date | None) -> list[tuple[int, bytes]]:
+        """(seq, websocket text frame as sent on the wire) for the whole batch and night.
+
+        A server's frames are not masked, so the same bytes serve every client: encoded once
+        per batch and night, then only written.
+        """
+        cached = self._wire.get(night)
+        if cached is None:
+            cached = self._wire[night] = [
+                (seq, Frame(Opcode.TEXT, text).serialize(mask=False))
+                for seq, text in self._json(night)
+            ]
+        return cached
+
+    def _json(self, night: date | None) -> list[tuple[int, bytes]]:
+        cached = self._payloads.get(night)
+        if cached is None:
+            cached = self._payloads[night] = encode_payloads(self.changes, night, self.last)
+        return cached
 
 
 def encode_frames(changes: tuple[Change, ...], night: date | None, last: int) -> list[str]:
@@ -58,6 +85,13 @@ def encode_frames(changes: tuple[Change, ...], night: date | None, last: int) ->
     refuse frames over 1 MiB by default), and its `seq` is the cursor of its last change, the
     final frame's the batch's end: a client resuming from any frame's seq misses nothing.
     """
+    return [text.decode() for _, text in encode_payloads(changes, night, last)]
+
+
+def encode_payloads(
+    changes: tuple[Change, ...], night: date | None, last: int
+) -> list[tuple[int, bytes]]:
+    """encode_frames as (seq, UTF-8 JSON) pairs: the seq is where a client resumes after it."""
     runs: list[list[Change]] = []
     for change in changes:
         if not _in(change, night):
@@ -68,34 +102,39 @@ def encode_frames(changes: tuple[Change, ...], night: date | None, last: int) ->
             runs.append([change])
         else:
             current.append(change)
-    frames = []
+    payloads = []
     for index, run in enumerate(runs):
         seq = last if index == len(runs) - 1 else run[-1].cursor
         if run[0].record is not None:
             message = {"type": "events", "seq": seq, "events": [c.record for c in run]}
         else:
             message = {"type": "retracted", "seq": seq, "ids": [c.retracted_id for c in run]}
-        frames.append(_text(message))
-    return frames
+        payloads.append((seq, dumps(message)))
+    return payloads
 
 
 def _in(change: Change, night: date | None) -> bool:
     return night is None or change.night == night
 
 
-def _text(message: dict[str, Any]) -> str:
-    return dumps(message).decode()
-
-
 class SubscriberOverflowError(Exception):
     """The subscriber fell more than its limit behind and was dropped."""
 
 
-class Subscription:
-    """A bounded queue of batches for one consumer."""
+TakeNow = Callable[[Batch], bool]
 
-    def __init__(self, limit: int) -> None:
+
+class Subscription:
+    """A bounded queue of batches for one consumer, who may take a batch on the spot instead.
+
+    `take_now(batch)` is called (from the hub's publish loop, so it must not block) when the
+    queue is empty; True means the consumer has dealt with the batch completely. It is never
+    called while batches wait in the queue, so batches are always consumed in order.
+    """
+
+    def __init__(self, limit: int, take_now: TakeNow | None = None) -> None:
         self.limit = limit
+        self.take_now = take_now
         self.overflowed = False
         self._batches: deque[Batch] = deque()
         self._pending = 0
@@ -105,6 +144,8 @@ class Subscription:
         """Queue a batch; False (and overflowed) when it would exceed the limit."""
         if self.overflowed:
             return False
+        if not self._batches and self.take_now is not None and self._taken(batch):
+            return True
         size = len(batch.changes)
         # A batch is always taken into an empty queue: one burst larger than the limit
         # must not cut off a client that is keeping up.
@@ -118,6 +159,15 @@ class Subscription:
         self._pending += size
         self._ready.set()
         return True
+
+    def _taken(self, batch: Batch) -> bool:
+        assert self.take_now is not None
+        try:
+            return self.take_now(batch)
+        except Exception:
+            # One consumer's bug must not stop the hub's fan-out to everyone else.
+            log.exception("a subscriber failed to take a batch; queueing it instead")
+            return False
 
     async def next(self, max_wait: float | None = None) -> list[Batch]:
         """Every queued batch (waiting up to `max_wait` seconds for one); [] if none came."""
@@ -184,9 +234,9 @@ class Hub:
             self._wake.set()
 
     @contextlib.contextmanager
-    def subscribe(self, *, limit: int) -> Iterator[Subscription]:
+    def subscribe(self, *, limit: int, take_now: TakeNow | None = None) -> Iterator[Subscription]:
         """A subscription receiving every batch published while the block runs."""
-        subscription = Subscription(limit)
+        subscription = Subscription(limit, take_now)
         self._subscribers.add(subscription)
         try:
             yield subscription

@@ -3,6 +3,13 @@
 The subscription is opened before anything is read, so no change committed meanwhile is
 lost; `sent` (the highest cursor delivered) makes every later frame skip what the backlog
 or snapshot already covered, so nothing is sent twice either.
+
+Two ways a batch reaches the client. While the session waits for news and is caught up, the
+hub's publish loop hands it each batch (`_take_now`) and, given a frame writer (see
+backend/ws_protocol.py), the batch's shared wire frames are written to the connection right
+there: no task of this session wakes up. Whatever cannot go that way (no writer, the client's
+buffer full, a gap, a new night) is queued, and this session's task sends it through ASGI
+with the send timeout, as every frame went before.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,7 +34,18 @@ BACKLOG_PAGE = 1_000
 # Without traffic the session still wakes this often, to roll over to a new night at noon.
 IDLE_CHECK_SECONDS = 15.0
 
+# The ASGI scope extension under which a server offers a FrameWriter for the connection.
+FRAME_WRITER = "skywatch.frame_writer"
+
 SendText = Callable[[str], Awaitable[None]]
+
+
+class FrameWriter(Protocol):
+    """Writes complete, ready-made websocket frames to one connection without waiting."""
+
+    def write_frame(self, frame: bytes) -> bool:
+        """Write `frame` now; False (nothing written) when it would have to wait."""
+        ...
 
 
 class TooSlowError(Exception):
@@ -61,10 +79,15 @@ class StreamSession:
         send: SendText,
         night: date | None,
         send_timeout: float,
+        writer: FrameWriter | None = None,
     ) -> None:
         self._engine = engine
         self._hub = hub
         self._send_text = send
+        self._writer = writer
+        # True only while the task waits for news with nothing left to send: then, and only
+        # then, may the hub write to the client directly, so frames never overtake each other.
+        self._parked = False
         self._fixed_night = night
         self._night = night or current_night()
         self._send_timeout = send_timeout
@@ -72,13 +95,17 @@ class StreamSession:
 
     async def run(self, *, since: int | None, queue_limit: int) -> None:
         """Serve until cancelled; raise TooSlowError when the client cannot keep up."""
-        with self._hub.subscribe(limit=queue_limit) as subscription:
+        take_now = self._take_now if self._writer is not None else None
+        with self._hub.subscribe(limit=queue_limit, take_now=take_now) as subscription:
             await self._start(since)
             while True:
+                self._parked = True
                 try:
                     batches = await subscription.next(max_wait=IDLE_CHECK_SECONDS)
                 except SubscriberOverflowError:
                     raise TooSlowError(self.sent) from None
+                finally:
+                    self._parked = False
                 if self._fixed_night is None and current_night() != self._night:
                     self._night = current_night()
                     await self._snapshot()
@@ -110,6 +137,29 @@ class StreamSession:
             for frame in encode_frames(tuple(changes), self._night, last):
                 await self._send(frame)
             self.sent = last
+
+    def _take_now(self, batch: Batch) -> bool:
+        """Write the batch's shared frames straight to the client, if that is safe now.
+
+        Called by the hub while publishing; True when the batch is fully delivered. Anything
+        unusual is left to the queue and this session's task.
+        """
+        if not self._parked or self._writer is None:
+            return False
+        if batch.last <= self.sent:
+            return True  # the snapshot already covered it
+        if batch.after != self.sent:
+            return False  # part of it already sent, or a hole before it: _deliver knows how
+        if self._fixed_night is None and current_night() != self._night:
+            return False  # a new night: the task sends its snapshot first
+        for seq, frame in batch.wire_frames(self._night):
+            if not self._writer.write_frame(frame):
+                # The client is not keeping up (or is going): the rest goes through ASGI,
+                # waiting with the send timeout; `sent` says where it resumes.
+                return False
+            self.sent = seq
+        self.sent = batch.last
+        return True
 
     async def _deliver(self, batch: Batch) -> None:
         if batch.last <= self.sent:

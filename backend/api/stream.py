@@ -10,7 +10,14 @@ from fastapi import APIRouter, Query, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
 from backend.services import Services
-from backend.streaming import CLOSE_TOO_SLOW, StreamSession, TooSlowError, run_while_connected
+from backend.streaming import (
+    CLOSE_TOO_SLOW,
+    FRAME_WRITER,
+    FrameWriter,
+    StreamSession,
+    TooSlowError,
+    run_while_connected,
+)
 
 router = APIRouter(tags=["stream"])
 
@@ -24,12 +31,16 @@ async def stream(
     """Snapshot (or backlog after `since`), then live "events" and "retracted" frames."""
     services: Services = websocket.app.state.services
     await websocket.accept()
+    # Offered by backend/ws_protocol.py under `skywatch serve`; absent elsewhere (the test
+    # client, other servers), where every frame goes through ASGI sends.
+    writer: FrameWriter | None = websocket.scope.get("extensions", {}).get(FRAME_WRITER)
     session = StreamSession(
         engine=services.engine,
         hub=services.hub,
         send=websocket.send_text,
         night=night,
         send_timeout=services.settings.stream_send_timeout,
+        writer=writer,
     )
     serving = await run_while_connected(
         session.run(since=since, queue_limit=services.settings.stream_queue_limit),
