@@ -71,9 +71,9 @@ class Target:
         # `skywatch serve` has no switch for deflate: same uvicorn settings, deflate on.
         return [
             *(sys.executable, "-m", "uvicorn", "backend.main:create_app", "--factory"),
-            *("--port", str(port), "--ws", "websockets-sansio", "--no-access-log"),
+            *("--port", str(port), "--ws", "backend.ws_protocol:StreamWebSocketProtocol"),
             *("--ws-ping-interval", "20", "--ws-ping-timeout", "20", "--no-proxy-headers"),
-            *("--ws-per-message-deflate", "true"),
+            *("--ws-per-message-deflate", "true", "--no-access-log"),
         ]
 
     @property
@@ -110,6 +110,8 @@ class Run:
     rss_idle_kib: int = 0
     server_cpu_percent: float = 0.0
     swarm_cpu_percent: float = 0.0
+    server_cpu_seconds: float = 0.0
+    swarm_cpu_seconds: float = 0.0
     sender_cpu_percent: float = 0.0
     others_cpu_percent: float = 0.0
     machine_cpu_percent: float = 0.0
@@ -125,6 +127,19 @@ class Run:
     def rss_per_connection_kib(self) -> float:
         """Server memory added per idle connection."""
         return (self.rss_idle_kib - self.rss_empty_kib) / max(self.connected, 1)
+
+    @property
+    def server_us_per_frame(self) -> float:
+        """Server CPU time per frame delivered to one client: the per-send cost.
+
+        CPU time, unlike latency, hardly depends on what else the machine runs meanwhile.
+        """
+        return 1e6 * self.server_cpu_seconds / max(self.frames, 1)
+
+    @property
+    def swarm_us_per_frame(self) -> float:
+        """Client swarm CPU time per frame received (the load generator's own cost)."""
+        return 1e6 * self.swarm_cpu_seconds / max(self.frames, 1)
 
     def percentile(self, share: float) -> float:
         """Nearest-rank percentile of the delivery latencies (sorted by _tally)."""
@@ -458,8 +473,10 @@ async def _exercise(server: Server, run: Run, args: argparse.Namespace) -> None:
             run.sent = len(sent_at)
             await _drain(swarm, run, quiet=args.drain, limit=args.drain_limit)
             window = time.monotonic() - started
-            run.server_cpu_percent = 100 * (_cpu_seconds(server.pid) - server_cpu) / window
-            run.swarm_cpu_percent = 100 * (_swarm_cpu(swarm) - swarm_cpu) / window
+            run.server_cpu_seconds = _cpu_seconds(server.pid) - server_cpu
+            run.swarm_cpu_seconds = _swarm_cpu(swarm) - swarm_cpu
+            run.server_cpu_percent = 100 * run.server_cpu_seconds / window
+            run.swarm_cpu_percent = 100 * run.swarm_cpu_seconds / window
             run.sender_cpu_percent = 100 * (_cpu_seconds(os.getpid()) - own_cpu) / window
             busy = 100 * (_busy_cpu_seconds() - busy_cpu) / window
             ours = run.server_cpu_percent + run.swarm_cpu_percent + run.sender_cpu_percent
@@ -729,7 +746,8 @@ def main() -> int:
             f"max {_ms(run.percentile(1.0))}, lost {run.lost:,}, duplicates {run.duplicates}, "
             f"early closes {_codes(run)}, {run.rss_per_connection_kib:.1f} KiB/connection, "
             f"CPU server/clients/sender/rest {_cpu(run)}; frames/client "
-            f"{run.frames / max(run.connected, 1):.0f}; POST p50 "
+            f"{run.frames / max(run.connected, 1):.0f}; CPU per frame server "
+            f"{run.server_us_per_frame:.1f} us, clients {run.swarm_us_per_frame:.1f} us; POST p50 "
             f"{_ms(_nearest_rank(run.acks_ms, 0.5))} p99 {_ms(_nearest_rank(run.acks_ms, 0.99))}; "
             f"sent {run.sent} in {run.send_seconds:.1f} s, drained {run.drain_seconds:.1f} s",
             flush=True,
