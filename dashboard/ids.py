@@ -18,5 +18,13 @@ TIMELINE = "timeline"
 FEED = "event-feed"
 LAST_UPDATE = "last-update"
 URL = "url"
+REPLAY_START = "replay-start"
+REPLAY_BAR = "replay-bar"
+REPLAY_BANNER = "replay-banner"
+REPLAY_PLAY = "replay-play"
+REPLAY_SPEED = "replay-speed"
+REPLAY_SLIDER = "replay-slider"
+REPLAY_POSITION = "replay-position"
+REPLAY_EXIT = "replay-exit"
 
 COUNTERS = (DRONES_LAUNCHED, MISSILES_LAUNCHED, SHOT_DOWN, SUPPRESSED, NEUTRALIZED_RATE, IMPACTS)

@@ -17,6 +17,8 @@ COUNTER_LABELS = {
     ids.NEUTRALIZED_RATE: "Neutralized",
     ids.IMPACTS: "Impacts",
 }
+# Presets from real time to an hour a second: a night plays in 24 h, 24 min or 24 s.
+REPLAY_SPEEDS = (1, 10, 60, 300, 600, 1800, 3600)
 ATTRIBUTION = "Boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, CC BY 4.0."
 _TABLE_STYLE: dict[str, Any] = {
     "style_as_list_view": True,
@@ -66,6 +68,37 @@ def _graph(element: str) -> dcc.Graph:
     )
 
 
+def _replay_bar() -> html.Section:
+    """Replay controls; shown only on /replay/<id> (the page script sets the mode)."""
+    return html.Section(
+        [
+            html.Div("REPLAY · not live", id=ids.REPLAY_BANNER, className="replay-banner"),
+            html.Button("Pause", id=ids.REPLAY_PLAY, className="replay-button", type="button"),
+            html.Select(
+                [html.Option(f"{speed}\u00d7", value=str(speed)) for speed in REPLAY_SPEEDS],
+                id=ids.REPLAY_SPEED,
+                className="replay-speed",
+                title="Replay speed",
+            ),
+            dcc.Input(
+                id=ids.REPLAY_SLIDER,
+                type="range",
+                min=0,
+                max=86_400,
+                step=60,
+                value=0,
+                className="replay-slider",
+            ),
+            html.Div("", id=ids.REPLAY_POSITION, className="replay-position", role="timer"),
+            html.A("Back to live", id=ids.REPLAY_EXIT, href="/", className="replay-exit"),
+        ],
+        id=ids.REPLAY_BAR,
+        className="replay-bar",
+        role="region",
+        title="Replay controls",
+    )
+
+
 def layout() -> html.Div:
     """The whole page; values arrive over the dashboard stream."""
     return html.Div(
@@ -84,6 +117,13 @@ def layout() -> html.Div:
                         placeholder="Night",
                         className="night-picker",
                     ),
+                    html.Button(
+                        "Replay night",
+                        id=ids.REPLAY_START,
+                        className="replay-start",
+                        type="button",
+                        title="Brief this night again: a replay every screen can follow",
+                    ),
                     html.Div(
                         "connecting",
                         id=ids.CONNECTION_STATUS,
@@ -93,6 +133,7 @@ def layout() -> html.Div:
                 ],
                 className="header",
             ),
+            _replay_bar(),
             html.Div([_counter(element) for element in ids.COUNTERS], className="counters"),
             html.Div(
                 [

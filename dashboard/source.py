@@ -1,4 +1,4 @@
-"""The one seam between the dashboard and the service: the hub, and a night's records."""
+"""The one seam between the dashboard and the service: the hub, records, replay sessions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from backend.changes import latest_cursor
 from backend.events import EventFilter, iter_events, nights
 from backend.hub import Subscription
+from backend.replay import NightTimeline, Session
 from backend.services import Services
 
 
@@ -46,3 +47,11 @@ class ServiceSource:
     async def nights(self) -> list[dict[str, Any]]:
         """Every night with its totals."""
         return await nights(self._services.engine)
+
+    async def replay_session(self, session_id: str) -> Session | None:
+        """A replay session as stored now."""
+        return await self._services.replays.get(session_id)
+
+    async def night_timeline(self, session: Session) -> NightTimeline:
+        """The replayed night's events in time order."""
+        return await self._services.timelines.get(session.night)

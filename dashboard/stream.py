@@ -1,4 +1,5 @@
-"""WS /dashboard/stream: pushes a night's view (all of it on connect, then what changes)."""
+"""The page's channels: a night's view, or a replay session's view (all of it on connect,
+then what changes): WS /dashboard/stream and WS /dashboard/replay/{id}/stream."""
 
 from __future__ import annotations
 
@@ -10,14 +11,23 @@ from fastapi import Query, WebSocket
 from backend.nights import current_night
 from backend.streaming import run_while_connected
 from dashboard.live import NightView, NightViews, Viewer
+from dashboard.replay_view import ReplayViews
 
 HEARTBEAT_SECONDS = 10.0
 CLOSE_TOO_SLOW = 4008
+CLOSE_NO_SESSION = 4004
+SESSION_ID_LENGTH = 36
 
 
 def _nights_option(nights: list[dict[str, Any]], showing: date) -> list[dict[str, str]]:
     labels = {str(night["night"]) for night in nights} | {str(showing)}
     return [{"label": label, "value": label} for label in sorted(labels, reverse=True)]
+
+
+async def _send_all(websocket: WebSocket, messages: list[str]) -> None:
+    # An empty list is the heartbeat: the page shows "live" only while messages come.
+    for text in messages or ['{"type":"heartbeat"}']:
+        await websocket.send_text(text)
 
 
 async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) -> None:
@@ -35,9 +45,7 @@ async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) ->
                 if viewer.overflowed:
                     await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect")
                     return
-                # An empty list is the heartbeat: the page shows "live" only while they come.
-                for text in messages or ['{"type":"heartbeat"}']:
-                    await websocket.send_text(text)
+                await _send_all(websocket, messages)
         finally:
             if viewer is not None:
                 view.detach(viewer)
@@ -53,3 +61,31 @@ async def dashboard_stream(
     views: NightViews = websocket.app.state.dashboard
     await websocket.accept()
     await run_while_connected(_serve(websocket, views, night), websocket.receive)
+
+
+async def _serve_replay(websocket: WebSocket, views: ReplayViews, session_id: str) -> None:
+    view = await views.get(session_id) if len(session_id) <= SESSION_ID_LENGTH else None
+    if view is None or view.gone:
+        await websocket.close(CLOSE_NO_SESSION, "no such replay session")
+        await views.release(session_id)
+        return
+    viewer = view.attach()
+    try:
+        await websocket.send_text(view.full_message())
+        while not view.gone:
+            messages = await viewer.next(HEARTBEAT_SECONDS)
+            if viewer.overflowed:
+                await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect")
+                return
+            await _send_all(websocket, messages)
+        await websocket.close(CLOSE_NO_SESSION, "the replay session is gone")
+    finally:
+        view.detach(viewer)
+        await views.release(session_id)
+
+
+async def dashboard_replay_stream(websocket: WebSocket, session_id: str) -> None:
+    """A replay page's channel: the session's view, moving with its clock."""
+    views: ReplayViews = websocket.app.state.dashboard_replays
+    await websocket.accept()
+    await run_while_connected(_serve_replay(websocket, views, session_id), websocket.receive)

@@ -6,6 +6,10 @@
 
   var params = new URLSearchParams(window.location.search);
   var night = params.get("night");
+  // On /replay/<id> the page follows a replay session instead of the live night.
+  var replayMatch = window.location.pathname.match(/^\/replay\/([^\/]+)\/?$/);
+  var replayId = replayMatch ? decodeURIComponent(replayMatch[1]) : null;
+  var CLOSE_NO_SESSION = 4004;
   var RECONNECT_MIN_MS = 250;
   var RECONNECT_MAX_MS = 3000;
   // The server sends something at least every 10 s; silence beyond this means trouble.
@@ -18,6 +22,8 @@
   window.skywatch = {
     updates: 0,
     lastSeq: 0,
+    replayId: replayId,
+    shownNight: function () { return shownNight; },
     nightSearch: function (value) {
       // Only a choice by the user moves the page; the stream setting the value does not.
       if (!value || value === shownNight) {
@@ -32,22 +38,30 @@
   }
 
   function showStatus(state) {
-    var labels = { live: "live", reconnecting: "reconnecting", offline: "offline" };
-    setProps("connection-status", {
-      children: labels[state],
-      className: "status status-" + state,
-    });
+    // Connected to a replay is not "live": the pill must never suggest otherwise.
+    var shown = replayId && state === "live" ? "replay" : state;
+    setProps("connection-status", { children: shown, className: "status status-" + shown });
   }
 
   function streamUrl() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    if (replayId) {
+      var path = "/dashboard/replay/" + encodeURIComponent(replayId) + "/stream";
+      return scheme + window.location.host + path;
+    }
     var query = night ? "?night=" + encodeURIComponent(night) : "";
     return scheme + window.location.host + "/dashboard/stream" + query;
   }
 
   function apply(message) {
+    if (message.type === "gone" && window.skywatchReplay) {
+      window.skywatchReplay.gone();
+    }
     if (message.type !== "view") {
       return;
+    }
+    if (message.replay && window.skywatchReplay) {
+      window.skywatchReplay.clock(message.replay);
     }
     if (message.picker) {
       shownNight = message.picker.value;
@@ -74,8 +88,14 @@
       showStatus("live");
       apply(JSON.parse(event.data));
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       socket = null;
+      if (event.code === CLOSE_NO_SESSION && window.skywatchReplay) {
+        // A session that does not exist will not exist on retry either.
+        window.skywatchReplay.gone();
+        showStatus("offline");
+        return;
+      }
       showStatus(navigator.onLine ? "reconnecting" : "offline");
       window.setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, RECONNECT_MAX_MS);
@@ -111,12 +131,18 @@
       return;
     }
     connect();
-    tick();
-    window.setInterval(tick, 1000);
+    if (!replayId) {
+      // In a replay the clock shows the replay's time, sent by the server.
+      tick();
+      window.setInterval(tick, 1000);
+    }
     window.setInterval(watchdog, 2000);
     window.addEventListener("online", function () { watchdog(); });
     window.addEventListener("offline", function () { showStatus("offline"); });
   }
 
+  if (replayId) {
+    document.body.classList.add("replay-mode");
+  }
   start();
 })();

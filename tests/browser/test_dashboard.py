@@ -8,6 +8,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, WatchedPage
+from tests.browser.counters import counters_from_stats
 from tests.system.conftest import AUTH, ServerProcess
 
 NIGHT = "2025-07-04"
@@ -96,15 +97,7 @@ def test_every_figure_agrees_with_the_stats_endpoint(
     page = watched_page.page
     open_night(page, dashboard_server)
     stats = httpx.get(f"{dashboard_server.url}/api/v1/stats", params={"night": NIGHT}).json()
-    launched = stats["launched"]
-    expected = {
-        "count-drones-launched": str(launched["drone"] + launched["decoy"]),
-        "count-missiles-launched": str(launched["cruise_missile"] + launched["ballistic_missile"]),
-        "count-shot-down": str(sum(stats["shot_down"].values())),
-        "count-suppressed": str(sum(stats["suppressed"].values())),
-        "count-neutralized-rate": f"{stats['neutralized_rate'] * 100:.1f}%",
-        "count-impacts": str(sum(stats["impacts"].values())),
-    }
+    expected = counters_from_stats(stats)
     for element, value in expected.items():
         expect(page.locator(f"#{element}")).to_have_text(value)
     assert expected["count-drones-launched"] == "47"

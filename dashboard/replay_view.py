@@ -1,0 +1,183 @@
+"""Replay views: the page's state at a replay session's position, shared by its screens.
+
+A view re-reads its session a few times a second (the session row is the shared truth, so a
+control used on any screen, on any worker, reaches every screen) and folds the night's
+events up to the clock's position: forward by the events the clock has passed, from scratch
+after a jump back or a change in the store. Every screen on the session gets the same
+pre-encoded messages, as on the live page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from typing import Any, Protocol
+
+from backend.nights import KYIV
+from backend.replay import NightTimeline, Session, utc_now
+from dashboard import ids
+from dashboard.live import Viewer
+from dashboard.render import changed, encoded, message, render
+from dashboard.state import DashboardState, fold_records
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 0.25
+
+
+class ReplaySource(Protocol):
+    """What a replay view needs from the service."""
+
+    async def replay_session(self, session_id: str) -> Session | None: ...
+
+    async def night_timeline(self, session: Session) -> NightTimeline: ...
+
+
+class ReplaySessionGoneError(Exception):
+    """The session no longer exists."""
+
+
+def clock_text(position: datetime) -> str:
+    """The replay position as the room reads it: Kyiv time."""
+    return f"Replay {position.astimezone(KYIV):%H:%M:%S}"
+
+
+class ReplayView:
+    """The folded state of a night at one session's position, kept in step with its clock."""
+
+    def __init__(self, session: Session, source: ReplaySource) -> None:
+        self.session = session
+        self._source = source
+        self._viewers: set[Viewer] = set()
+        self._timeline: NightTimeline | None = None
+        self._state = DashboardState(session.night)
+        self._folded = 0  # how many of the timeline's events the state holds
+        self._encoded: dict[str, bytes] = {}
+        self._state_changed = True
+        self._clock: dict[str, Any] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+        self.gone = False
+
+    def full_message(self) -> str:
+        """Every element's props and the clock: what a page gets when it (re)connects."""
+        return message("view", self._state.cursor, self._encoded, full=True, replay=self._clock)
+
+    def launch(self) -> None:
+        """Begin following the session in the background."""
+        self._task = asyncio.create_task(self._run(), name=f"replay-view-{self.session.id}")
+
+    async def loaded(self) -> None:
+        """Wait until the state at the session's position has been folded once."""
+        await self._ready.wait()
+
+    async def stop(self) -> None:
+        """Stop following."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def attach(self) -> Viewer:
+        """A viewer receiving this view's updates."""
+        viewer = Viewer()
+        self._viewers.add(viewer)
+        return viewer
+
+    def detach(self, viewer: Viewer) -> None:
+        """Stop sending to a viewer."""
+        self._viewers.discard(viewer)
+
+    @property
+    def viewer_count(self) -> int:
+        """Pages attached."""
+        return len(self._viewers)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._tick()
+            except ReplaySessionGoneError:
+                self.gone = True
+                self._ready.set()
+                for viewer in list(self._viewers):
+                    viewer.push('{"type":"gone"}')
+                return
+            except Exception:
+                log.exception("replay view %s failed; retrying", self.session.id)
+            self._ready.set()
+            await asyncio.sleep(TICK_SECONDS)
+
+    async def _tick(self) -> None:
+        session = await self._source.replay_session(self.session.id)
+        if session is None:
+            raise ReplaySessionGoneError(self.session.id)
+        self.session = session
+        timeline = await self._source.night_timeline(session)
+        now = utc_now()
+        position = session.clock.position(now)
+        self._fold_to(timeline, position)
+        self._publish(session.describe(now))
+
+    def _fold_to(self, timeline: NightTimeline, position: datetime) -> None:
+        count = timeline.count_at(position)
+        self._state_changed = timeline is not self._timeline or count != self._folded
+        if timeline is not self._timeline or count < self._folded:
+            # A jump back, or the night changed in the store: fold again from the start.
+            self._timeline = timeline
+            self._state = fold_records(timeline.night, timeline.events[:count])
+        else:
+            for record in timeline.events[self._folded : count]:
+                self._state.apply(record)
+        self._folded = count
+
+    def _publish(self, clock: dict[str, Any]) -> None:
+        # Rendering the figures costs milliseconds: only when the fold moved, not every tick.
+        current = encoded(render(self._state)) if self._state_changed else dict(self._encoded)
+        current.update(encoded({ids.KYIV_TIME: {"children": clock_text(clock["position"])}}))
+        update = changed(self._encoded, current)
+        self._encoded = current
+        clock_changed = clock != self._clock
+        self._clock = clock
+        if not update and not clock_changed:
+            return
+        text = message("view", self._state.cursor, update, replay=clock)
+        for viewer in list(self._viewers):
+            viewer.push(text)
+
+
+class ReplayViews:
+    """The replay views on screen, one per session, stopped when nobody watches."""
+
+    def __init__(self, source: ReplaySource) -> None:
+        self.source = source
+        self._views: dict[str, ReplayView] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, session_id: str) -> ReplayView | None:
+        """The running view of a session, folded; None when there is no such session."""
+        async with self._lock:
+            view = self._views.get(session_id)
+            if view is None:
+                session = await self.source.replay_session(session_id)
+                if session is None:
+                    return None
+                view = self._views[session_id] = ReplayView(session, self.source)
+                view.launch()
+        await view.loaded()
+        return view
+
+    async def release(self, session_id: str) -> None:
+        """Stop a session's view when no page shows it any more."""
+        async with self._lock:
+            view = self._views.get(session_id)
+            if view is not None and view.viewer_count == 0:
+                del self._views[session_id]
+                await view.stop()
+
+    async def close(self) -> None:
+        """Stop every view."""
+        for view in self._views.values():
+            await view.stop()
+        self._views.clear()
