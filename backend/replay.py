@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.changes import latest_cursor
 from backend.events import EventFilter, iter_events
-from backend.models import replay_sessions_table
+from backend.models import events_table, replay_sessions_table
 from backend.nights import night_window
 from backend.replay_clock import ReplayClock
 from backend.tallies import FoldRow, Tally
@@ -26,6 +26,7 @@ from backend.tallies import FoldRow, Tally
 CHECKPOINT = 500
 RECENT_EVENTS = 100
 _S = replay_sessions_table
+_E = events_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,25 +78,47 @@ class NightTimeline:
 
 
 class NightTimelines:
-    """Loaded nights, reloaded only when the store has changed since."""
+    """Loaded nights, reloaded only when the store has changed that night since.
+
+    A briefing of last night runs while tonight's events pour in: a change elsewhere in the
+    store must not reload (and refold on every screen) the night being replayed.
+    """
 
     def __init__(self, engine: AsyncEngine, *, keep: int = 8) -> None:
         self._engine = engine
         self._keep = keep
         self._nights: dict[date, NightTimeline] = {}
+        self._checked: dict[date, int] = {}  # cursor up to which each night is known current
 
     async def get(self, night: date) -> NightTimeline:
-        """The night's timeline, current with the store."""
+        """The night's timeline, current with the store (the same object while unchanged)."""
         cursor = await latest_cursor(self._engine)
         timeline = self._nights.get(night)
-        if timeline is None or timeline.cursor != cursor:
-            records = [r async for r in iter_events(self._engine, EventFilter(night=night))]
-            timeline = NightTimeline.build(night, records, cursor)
-            self._nights.pop(night, None)
-            self._nights[night] = timeline
-            while len(self._nights) > self._keep:
-                del self._nights[next(iter(self._nights))]
+        checked = self._checked.get(night, -1)
+        if timeline is not None and checked == cursor:
+            return timeline
+        if timeline is not None and not await self._night_changed(night, after=checked):
+            self._checked[night] = cursor
+            return timeline
+        records = [r async for r in iter_events(self._engine, EventFilter(night=night))]
+        timeline = NightTimeline.build(night, records, cursor)
+        self._nights.pop(night, None)
+        self._nights[night] = timeline
+        self._checked[night] = cursor
+        while len(self._nights) > self._keep:
+            oldest = next(iter(self._nights))
+            del self._nights[oldest], self._checked[oldest]
         return timeline
+
+    async def _night_changed(self, night: date, *, after: int) -> bool:
+        """Whether an event of the night was stored or retracted after the cursor."""
+        # Both conditions use an index range over what is new (seq is the primary key).
+        new = select(_E.c.seq).where(_E.c.seq > after, _E.c.night == night).limit(1)
+        retracted = select(_E.c.seq).where(_E.c.retracted_seq > after, _E.c.night == night).limit(1)
+        async with self._engine.connect() as conn:
+            if (await conn.execute(new)).first() is not None:
+                return True
+            return (await conn.execute(retracted)).first() is not None
 
 
 @dataclass(frozen=True, slots=True)
