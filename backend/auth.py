@@ -1,7 +1,11 @@
-"""Write tokens: from SKYWATCH_API_TOKENS, or one generated and kept in the data directory."""
+"""Tokens: write tokens (SKYWATCH_API_TOKENS, or one generated and kept in the data
+directory), view tokens (SKYWATCH_VIEW_TOKENS), and the browser session cookie derived from
+either."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import os
 import secrets
@@ -35,6 +39,17 @@ def ensure_write_tokens(settings: Settings) -> tuple[list[str], bool]:
     return [token], True
 
 
+# A signed-in browser stays signed in this long (wall screens run for weeks), then signs in
+# again; removing its token from the configuration ends the session at once.
+SESSION_SECONDS = 30 * 24 * 3600
+_SESSION_CONTEXT = b"skywatch-session-v1:"
+
+
+def _session_mac(token: bytes, expires: int) -> str:
+    mac = hmac.new(token, _SESSION_CONTEXT + str(expires).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
 class TokenBook:
     """Checks presented tokens in constant time against every accepted one."""
 
@@ -42,6 +57,31 @@ class TokenBook:
         if not tokens:
             raise ValueError("at least one write token is needed")
         self._tokens = [token.encode() for token in tokens]
+
+    def including(self, tokens: list[str]) -> TokenBook:
+        """A book accepting these tokens as well as this book's."""
+        return TokenBook([*(token.decode() for token in self._tokens), *tokens])
+
+    def session(self, token: str, *, now: float) -> str:
+        """The session cookie value for an accepted token: `<expiry>.<HMAC of it>`.
+
+        The cookie is keyed by the token but does not contain it, so a leaked cookie never
+        gives away a token (a write token least of all), and any worker or host holding the
+        same tokens can check it without shared session state.
+        """
+        expires = int(now) + SESSION_SECONDS
+        return f"{expires}.{_session_mac(token.encode(), expires)}"
+
+    def allows_session(self, value: str, *, now: float) -> bool:
+        """Whether a session cookie value was made from an accepted token and is unexpired."""
+        expiry, _, mac = value.partition(".")
+        if not expiry.isdigit() or len(expiry) > 12 or not mac:
+            return False
+        expires = int(expiry)
+        matched = False
+        for token in self._tokens:
+            matched |= hmac.compare_digest(mac.encode(), _session_mac(token, expires).encode())
+        return matched and expires > now
 
     def allows(self, presented: str) -> bool:
         """Whether the token is accepted; the time taken does not depend on where it differs."""

@@ -22,9 +22,13 @@ from backend.demo import load_demo_if_empty
 from backend.importer import CsvFormatError, import_file, summarize, write_jsonl
 from backend.loader import LoadError, load_file
 from backend.migrations import upgrade_database
-from backend.recorder import record, replay_file
+from backend.recorder import bearer, record, replay_file
 
 DEFAULT_URL = "http://127.0.0.1:8000"
+_READ_TOKEN_HELP = (
+    "view or write token, needed when the server sets SKYWATCH_VIEW_TOKENS "
+    "(default: SKYWATCH_TOKEN, else the local write token)"
+)
 
 
 def _batch_size(text: str) -> int:
@@ -78,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
     rec.add_argument("--night", default=None, help="YYYY-MM-DD (default: the current night)")
     rec.add_argument("--duration", type=float, default=None, help="stop after N seconds")
+    rec.add_argument("--token", default=None, help=_READ_TOKEN_HELP)
 
     rep = commands.add_parser("replay", help="post a recording into a server as if live")
     rep.add_argument("file", type=Path)
@@ -92,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("night", type=date.fromisoformat, help="YYYY-MM-DD")
     report.add_argument("-o", "--output", type=Path, default=None)
     report.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    report.add_argument("--token", default=None, help=_READ_TOKEN_HELP)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -139,9 +145,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         access_log=args.access_log,
         log_level="info",
-        # uvicorn's websockets-sansio protocol, plus a writer of shared pre-encoded frames for
-        # live-stream fan-out (backend/ws_protocol.py).
-        ws="backend.ws_protocol:StreamWebSocketProtocol",
+        ws="websockets-sansio",
         # Protocol pings keep idle streams alive through proxies all night and find dead peers.
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
@@ -231,9 +235,18 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _record(args: argparse.Namespace) -> int:
+def _read_token(args: argparse.Namespace, settings: Settings) -> str | None:
+    """--token, else the local one; None is fine where reading is open."""
+    token: str | None = args.token or _local_token(settings)
+    return token
+
+
+def _record(args: argparse.Namespace, settings: Settings) -> int:
+    token = _read_token(args, settings)
     try:
-        written = record(args.url, sys.stdout, night=args.night, duration=args.duration)
+        written = record(
+            args.url, sys.stdout, night=args.night, duration=args.duration, token=token
+        )
     except KeyboardInterrupt:
         return 0
     except (OSError, WebSocketException) as error:
@@ -261,10 +274,13 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
+def _report(args: argparse.Namespace, settings: Settings) -> int:
     output: Path = args.output or Path(f"skywatch-{args.night}.html")
+    headers = bearer(_read_token(args, settings))
     try:
-        response = httpx.get(f"{args.url}/api/v1/nights/{args.night}/report", timeout=120)
+        response = httpx.get(
+            f"{args.url}/api/v1/nights/{args.night}/report", headers=headers, timeout=120
+        )
     except httpx.HTTPError as error:
         print(f"skywatch report: {args.url}: {error}", file=sys.stderr)
         return 1
@@ -286,11 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "load":
         return _load(args, settings)
     if args.command == "record":
-        return _record(args)
+        return _record(args, settings)
     if args.command == "replay":
         return _replay(args, settings)
     if args.command == "report":
-        return _report(args)
+        return _report(args, settings)
     if args.command == "import-csv":
         return _import_csv(args, settings)
     _upgrade(settings)

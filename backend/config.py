@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Unset: reading is open to anyone who can reach the service; set: every read needs one
+    # of these (or a write token), as a bearer header or through the sign-in page's cookie.
+    view_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Pages on other origins whose websocket handshakes are accepted; the service's own origin
+    # always is, and clients that send no Origin (not browsers) are never refused for it.
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = None
     max_body_bytes: int = 8 * 1024 * 1024
     max_batch_events: int = 10_000
@@ -38,7 +44,7 @@ class Settings(BaseSettings):
     # How often each worker checks the database for commits it was not told about.
     hub_poll_interval: float = 1.0
 
-    @field_validator("api_tokens", mode="before")
+    @field_validator("api_tokens", "view_tokens", "allowed_origins", mode="before")
     @classmethod
     def _split_tokens(cls, value: object) -> object:
         if isinstance(value, str):

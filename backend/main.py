@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from backend.api import events, health, replays, stats, stream
+from backend.api.access import AccessControl, install_readers
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ingest_path import IngestFastPath
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with _services(settings) as services:
             app.state.services = services
+            install_readers(app, settings, services.write_tokens)
             yield
 
     app = FastAPI(
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(IngestFastPath)
+    # Added last, so outermost: no route, ingest fast path included, is reached unchecked.
+    app.add_middleware(AccessControl, settings=settings)
     install_docs(app)
     for module in (events, stats, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -23,12 +23,29 @@ def _stream_url(url: str, *, night: str | None) -> str:
     return f"{base}/api/v1/stream?{query}"
 
 
-def record(url: str, output: TextIO, *, night: str | None, duration: float | None) -> int:
-    """Write every event of the stream (backlog first) as JSON Lines; how many lines."""
+def bearer(token: str | None) -> dict[str, str]:
+    """The Authorization header for a token (none without one)."""
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def record(
+    url: str,
+    output: TextIO,
+    *,
+    night: str | None,
+    duration: float | None,
+    token: str | None = None,
+) -> int:
+    """Write every event of the stream (backlog first) as JSON Lines; how many lines.
+
+    The token goes in the handshake's Authorization header (never the query string, which
+    access logs print); a server with view tokens set refuses the handshake without one.
+    """
     written = 0
     known: dict[str, dict[str, Any]] = {}
     deadline = None if duration is None else time.monotonic() + duration
-    with connect(_stream_url(url, night=night), max_size=None) as socket:
+    stream_url = _stream_url(url, night=night)
+    with connect(stream_url, max_size=None, additional_headers=bearer(token)) as socket:
         while deadline is None or time.monotonic() < deadline:
             wait = None if deadline is None else max(deadline - time.monotonic(), 0.01)
             try:
@@ -91,7 +108,7 @@ def replay_file(
         # A rebased run is a new drill: its own ids, so it can run again without conflicts.
         run_tag = f"-r{int(time.time())}"
     timed = _due(lines, speed=speed, shift=shift)
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = bearer(token)
     started = time.monotonic()
     bar = ProgressBar(len(timed), f"replaying {path.name} at {speed:g}x")
     posted = 0

@@ -17,6 +17,9 @@ from dash.dependencies import Input, Output
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
+from backend.api.access import allow_page_scripts
+from backend.api.csp import HEADER as CSP
+from backend.api.csp import inline_policy
 from backend.api.errors import ApiError, error_response
 from backend.config import Settings
 from backend.main import create_app as create_service
@@ -85,9 +88,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not records:
             raise ApiError(404, f"night: no events recorded for {night}")
         name = f"skywatch-{night}.html"
+        page = report_html(fold_records(night, records))
+        disposition = f'inline; filename="{name}"'
+        # Plotly and the figures are inline: the report allows those exact scripts by hash.
         return HTMLResponse(
-            report_html(fold_records(night, records)),
-            headers={"Content-Disposition": f'inline; filename="{name}"'},
+            page,
+            headers={"Content-Disposition": disposition, CSP: inline_policy(page, plotly=True)},
         )
 
     app.add_api_route(
@@ -109,5 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         include_in_schema=False,
     )
-    app.mount("/", create_dash().server)
+    dash_app = create_dash()
+    # Last, once every clientside callback is registered: the page's inline scripts by hash.
+    allow_page_scripts(app, dash_app.csp_hashes())
+    app.mount("/", dash_app.server)
     return app

@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
+from backend.api.csp import HEADER, inline_policy
+
 ASSETS = "/static/swagger-ui"
 
 
@@ -16,12 +18,15 @@ def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} API",
             swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
         )
+        # Swagger UI starts from one inline script: allowed by its hash, like any inline page.
+        page.headers[HEADER] = inline_policy(bytes(page.body).decode())
+        return page
 
     app.add_api_route("/docs", docs, include_in_schema=False, response_class=HTMLResponse)
