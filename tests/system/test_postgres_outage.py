@@ -204,6 +204,9 @@ async def test_postgres_outage_answers_503_and_recovers_without_restart(
             attempt += 1
             await asyncio.sleep(0.1)
         write_recovery = time.monotonic() - back
+        for path in ("/healthz", "/api/v1/healthz"):
+            health = await client.get(path)
+            assert health.status_code == 200, health.text
         received += await receive_until(live, ledger.ordered()[-1][0])
         stream_recovery = time.monotonic() - back
         assert stream_recovery < RECOVERY_SECONDS
