@@ -145,7 +145,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         access_log=args.access_log,
         log_level="info",
-        ws="websockets-sansio",
+        # uvicorn's websockets-sansio protocol, plus a writer of shared pre-encoded frames for
+        # live-stream fan-out (backend/ws_protocol.py).
+        ws="backend.ws_protocol:StreamWebSocketProtocol",
         # Protocol pings keep idle streams alive through proxies all night and find dead peers.
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
