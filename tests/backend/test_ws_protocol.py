@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from uvicorn.importer import import_from_string
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 
+from backend import cli
 from backend.streaming import FRAME_WRITER
 from backend.ws_protocol import StreamWebSocketProtocol
 
@@ -126,3 +129,16 @@ async def test_a_paused_transport_takes_no_frame() -> None:
         assert writer.write_frame(text_frame("now"))
         assert await ws.recv() == "now"
         app.close.set()
+
+
+def test_skywatch_serve_uses_the_stream_protocol(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Without it the stream still works, only with ASGI sends: nothing else would notice.
+    options: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: options.update(kwargs))
+    monkeypatch.setenv("SKYWATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SKYWATCH_API_TOKENS", "token")
+    monkeypatch.delenv("SKYWATCH_DATABASE_URL", raising=False)
+    assert cli.main(["serve"]) == 0
+    assert import_from_string(options["ws"]) is StreamWebSocketProtocol
