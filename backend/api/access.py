@@ -115,10 +115,12 @@ class AccessControl:
             response = await self._sign_in(scope, receive, path)
             await response(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        if self.guarded and path not in OPEN_PATHS and not self._reader(scope, headers):
-            await self._refusal(scope, headers)(scope, receive, send)
-            return
+        # Unguarded, nothing is parsed here: the ingest hot path pays only for a few checks.
+        if self.guarded and path not in OPEN_PATHS:
+            headers = Headers(scope=scope)
+            if not self._reader(scope, headers):
+                await self._refusal(scope, headers)(scope, receive, send)
+                return
         if scope["method"] in ("GET", "HEAD"):
             send = self._with_page_policy(scope, send)
         await self.app(scope, receive, send)
@@ -147,7 +149,7 @@ class AccessControl:
         detail = (
             "invalid token"
             if _bearer(headers) is not None
-            else "missing token: send Authorization: Bearer <view token>"
+            else "missing token: send Authorization: Bearer <token> (a view or write token)"
         )
         return error_response(401, detail, {"WWW-Authenticate": "Bearer"})
 
