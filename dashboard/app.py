@@ -12,7 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from dash import Dash, clientside_callback
-from dash.backends._fastapi import FastAPIDashServer
+from dash.backends._fastapi import (
+    FastAPIDashServer,
+    reset_current_request,
+    set_current_request,
+)
 from dash.dependencies import Input, Output
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
@@ -26,10 +30,11 @@ from backend.main import create_app as create_service
 from dashboard import ids
 from dashboard.layout import layout
 from dashboard.live import NightViews
+from dashboard.replay_view import ReplayViews
 from dashboard.report import report_html
 from dashboard.source import ServiceSource
 from dashboard.state import fold_records
-from dashboard.stream import dashboard_stream
+from dashboard.stream import dashboard_replay_stream, dashboard_stream
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -71,15 +76,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         async with service_lifespan(application):
-            views = NightViews(ServiceSource(application.state.services))
+            source = ServiceSource(application.state.services)
+            views = NightViews(source)
+            replays = ReplayViews(source)
             application.state.dashboard = views
+            application.state.dashboard_replays = replays
             try:
                 yield
             finally:
+                await replays.close()
                 await views.close()
 
     app.router.lifespan_context = lifespan
     app.add_api_websocket_route("/dashboard/stream", dashboard_stream)
+    app.add_api_websocket_route("/dashboard/replay/{session_id}/stream", dashboard_replay_stream)
 
     async def night_report(night: date) -> HTMLResponse:
         """One self-contained HTML file of the night: tallies, timeline and map."""
@@ -116,6 +126,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         include_in_schema=False,
     )
     dash_app = create_dash()
+
+    async def replay_page(request: Request, session_id: str) -> HTMLResponse:
+        """The dashboard following a replay session (the page script reads the id)."""
+        # Dash renders its index from the current request, and lists the assets only once
+        # its first-request setup ran: its own routes do both, this one must too.
+        token = set_current_request(request)
+        try:
+            dash_app._setup_server()
+            return HTMLResponse(dash_app.index())
+        finally:
+            reset_current_request(token)
+
+    # Dash's own catch-all page route is installed by its lifespan, which never runs when it
+    # is mounted; the one extra page is declared here, so other unknown paths stay 404s.
+    dash_app.server.add_api_route(
+        "/replay/{session_id}", replay_page, methods=["GET"], include_in_schema=False
+    )
     # Last, once every clientside callback is registered: the page's inline scripts by hash.
     allow_page_scripts(app, dash_app.csp_hashes())
     app.mount("/", dash_app.server)
