@@ -36,11 +36,13 @@ services:
 chromium:
 	bash .ci/chromium
 
-## bench: every benchmark (about 15 minutes); each writes its section of docs/performance.md
+## bench: every benchmark (about 25 minutes, 10 of them the stream soak); each writes its
+## section of docs/performance.md
 bench: $(VENV)/.dev services chromium
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.soak
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.replay
 

@@ -328,7 +328,8 @@ class Swarm:
     outputs: list[Path]
 
 
-async def _start_swarm(ws_url: str, run: Run, scratch: Path) -> Swarm:
+async def _start_swarm(ws_url: str, run: Run, scratch: Path, extra: tuple[str, ...] = ()) -> Swarm:
+    """Start run.processes client processes sharing run.clients connections to `ws_url`."""
     swarm = Swarm(processes=[], outputs=[])
     shares = [run.clients // run.processes] * run.processes
     for index in range(run.clients % run.processes):
@@ -341,7 +342,7 @@ async def _start_swarm(ws_url: str, run: Run, scratch: Path) -> Swarm:
             command.append("--wait-first")
         if run.target.deflate:
             command.append("--deflate")
-        command += ["--client", run.client]
+        command += ["--client", run.client, *extra]
         process = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
         )

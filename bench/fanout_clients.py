@@ -6,6 +6,13 @@ snapshot), the process prints `ready <connected> <failed>`. Then it reads comman
 `count` prints `count <deliveries so far>`; `stop` (or EOF) closes the connections, writes
 the results as JSON to --out and prints `done`.
 
+With --summary (the soak benchmark, bench/soak.py) nothing is kept per event: each
+delivery's latency is taken from the send time the event carries in its note (the sender
+and the clients share the machine's clock) and counted in a histogram of 0.1 ms buckets per
+minute of sending; order, duplicates and deliveries come from each connection's last seq,
+since the stream sends every connection its events in seq order. Memory then stays flat
+however long the run.
+
 Two implementations of a connection, both the `websockets` library: `asyncio` is its
 asyncio client (a task and a message queue per connection), `sansio` drives its Sans-I/O
 `ClientProtocol` straight from the socket callback, with no task switch per message. The
@@ -22,6 +29,7 @@ import resource
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,6 +45,18 @@ from websockets.uri import parse_uri
 
 MAX_SIZE = 2**24
 OPEN_TIMEOUT = 60.0
+
+
+SENT_AT = "sent_at="
+BUCKETS_PER_MS = 10
+
+
+@dataclass
+class Seen:
+    """What one connection has received so far."""
+
+    ids: set[str] = field(default_factory=set)  # full mode only
+    last_seq: int = 0  # summary mode only
 
 
 class Swarm:
@@ -72,7 +92,7 @@ class Swarm:
         if kind != "snapshot":
             self.unexpected_first[kind] += 1
 
-    def deliver(self, seen: set[str], data: bytes, received: float) -> None:
+    def deliver(self, seen: Seen, data: bytes, received: float) -> None:
         """Record the events of one frame that reached one connection at `received`."""
         self.frames += 1
         frame = orjson.loads(data)
@@ -80,10 +100,10 @@ class Swarm:
             return
         for record in frame["events"]:
             event_id = record["id"]
-            if event_id in seen:
+            if event_id in seen.ids:
                 self.duplicates += 1
                 continue
-            seen.add(event_id)
+            seen.ids.add(event_id)
             self.deliveries += 1
             self.times[event_id].append(received)
 
@@ -109,6 +129,44 @@ class Swarm:
         }
 
 
+class SummarySwarm(Swarm):
+    """A swarm that keeps histograms and counters instead of every receipt time."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        # (minute the event was sent, latency in 0.1 ms buckets) -> deliveries.
+        self.histogram: Counter[tuple[int, int]] = Counter()
+        self.out_of_order = 0
+
+    def deliver(self, seen: Seen, data: bytes, received: float) -> None:
+        """Count the events of one frame that reached one connection at `received`."""
+        self.frames += 1
+        frame = orjson.loads(data)
+        if frame.get("type") != "events":
+            return
+        for record in frame["events"]:
+            seq = int(record["seq"])
+            if seq <= seen.last_seq:
+                # The stream never repeats a seq on one connection, nor goes back.
+                self.duplicates += 1
+                continue
+            seen.last_seq = seq
+            self.deliveries += 1
+            note = record.get("note") or ""
+            if note.startswith(SENT_AT):
+                sent = float(note[len(SENT_AT) :])
+                bucket = max(0, round((received - sent) * 1000 * BUCKETS_PER_MS))
+                self.histogram[(int(sent // 60), bucket)] += 1
+
+    def results(self) -> dict[str, Any]:
+        """Counters and the histogram as [minute, bucket, deliveries] rows."""
+        result = super().results()
+        result["events"] = {}
+        result["deliveries"] = self.deliveries
+        result["histogram"] = [[*key, count] for key, count in self.histogram.items()]
+        return result
+
+
 class AsyncioClient:
     """One connection on the `websockets` asyncio client."""
 
@@ -118,7 +176,7 @@ class AsyncioClient:
         self.wait_first = wait_first
         self.deflate = deflate
         self.connection: ClientConnection | None = None
-        self.seen: set[str] = set()
+        self.seen = Seen()
 
     async def open(self) -> None:
         """Connect (and read the first message when asked to)."""
@@ -164,7 +222,7 @@ class SansIOClient(asyncio.Protocol):
         self.opened: asyncio.Future[None] = loop.create_future()
         self.ended: asyncio.Future[None] = loop.create_future()
         self.fragments: list[bytes] = []
-        self.seen: set[str] = set()
+        self.seen = Seen()
         self.established = False
 
     async def open(self) -> None:
@@ -271,7 +329,7 @@ async def _connect_and_listen(swarm: Swarm, client: Client, gate: asyncio.Semaph
 
 async def run(args: argparse.Namespace) -> Swarm:
     """Connect, report ready, collect until told to stop."""
-    swarm = Swarm(args.connections)
+    swarm = SummarySwarm(args.connections) if args.summary else Swarm(args.connections)
     gate = asyncio.Semaphore(args.concurrency)
     kind = SansIOClient if args.client == "sansio" else AsyncioClient
     clients = [
@@ -299,6 +357,9 @@ def main() -> int:
     parser.add_argument("--wait-first", action="store_true", help="ready after 1st message")
     parser.add_argument("--deflate", action="store_true", help="offer per-message deflate")
     parser.add_argument("--concurrency", type=int, default=50, help="handshakes at once")
+    parser.add_argument(
+        "--summary", action="store_true", help="histograms, not every receipt (long runs)"
+    )
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
