@@ -593,6 +593,10 @@ def _details(run: Run) -> str:
             f"POSTs answered (201) at p50 {_ms(_nearest_rank(run.acks_ms, 0.5))}, "
             f"p99 {_ms(_nearest_rank(run.acks_ms, 0.99))}"
         )
+    extra.append(
+        f"CPU per delivered frame: server {run.server_us_per_frame:.1f} us, clients "
+        f"{run.swarm_us_per_frame:.1f} us"
+    )
     if run.failed_sends:
         extra.append(f"failed sends {run.failed_sends}")
     if run.failed_connects:
