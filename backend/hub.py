@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.frames import Frame, Opcode
 
 from backend.changes import Change, latest_cursor, read_changes
+from backend.outage_log import OutageLog
 from backend.records import dumps
 from backend.tasks import cancel_all
 
@@ -204,6 +205,8 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self.cursor = 0
         self._known = 0
+        self._fetch_log = OutageLog(log, "hub read of new changes")
+        self._poll_log = OutageLog(log, "hub poll of the database")
 
     @property
     def subscriber_count(self) -> int:
@@ -249,18 +252,24 @@ class Hub:
             self._wake.clear()
             try:
                 await self._fetch_all()
-            except Exception:
-                log.warning("hub could not read new changes; retrying", exc_info=True)
+            except Exception as error:
+                self._fetch_log.failed(error)
                 await asyncio.sleep(self._poll_interval)
                 self._wake.set()
                 continue
+            self._fetch_log.succeeded()
             # Coalesce bursts: what commits meanwhile goes out in the next, larger batch.
             await asyncio.sleep(self._min_fetch_interval)
 
     async def _fetch_all(self) -> None:
         while self._known > self.cursor:
+            told = self._known
             changes = await read_changes(self._engine, after=self.cursor, limit=FETCH_LIMIT)
             if not changes:
+                # Told of a cursor the database does not have (a stray bus message, say):
+                # the database is the truth, or real notifications below it would be ignored.
+                if self._known == told:
+                    self._known = self.cursor
                 return
             batch = Batch(after=self.cursor, last=changes[-1].cursor, changes=tuple(changes))
             self.cursor = batch.last
@@ -278,5 +287,7 @@ class Hub:
             self._poll_soon.clear()
             try:
                 self.notify(await latest_cursor(self._engine))
-            except Exception:
-                log.warning("hub poll failed", exc_info=True)
+            except Exception as error:
+                self._poll_log.failed(error)
+            else:
+                self._poll_log.succeeded()

@@ -124,6 +124,15 @@ async def test_commits_it_was_not_told_about_arrive_by_polling(rig: Rig) -> None
     await other_writer.stop()
 
 
+async def test_a_cursor_the_database_does_not_have_is_forgotten(rig: Rig) -> None:
+    with rig.hub.subscribe(limit=100) as subscription:
+        # A stray bus message (another deployment on the same Redis, say).
+        rig.hub.notify(10**9)
+        await asyncio.sleep(0.1)
+        await rig.post(2)
+        assert await collect(subscription, 2) == [1, 2]
+
+
 def test_frames_are_chunked_in_cursor_order_with_resumable_seqs() -> None:
     night = date(2025, 7, 4)
     changes = [Change(cursor, night, record={"seq": cursor}) for cursor in range(1, 401)]
