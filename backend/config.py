@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     max_batch_events: int = 10_000
     # FULL fsyncs the WAL at every commit: a 2xx then survives power loss, not only a crash.
     sqlite_synchronous: str = "FULL"
+    # Seconds PostgreSQL may take to connect or run a statement before the request gets a 503.
+    database_timeout: float = Field(default=15.0, gt=0)
     group_commit_max_events: int = 20_000
     # Changes a live-stream client may have queued before it is cut off (close code 4008).
     stream_queue_limit: int = 10_000

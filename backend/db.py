@@ -12,13 +12,29 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 # Execution option that makes the next SQLite transaction BEGIN IMMEDIATE (take the write lock
 # up front), so a writer never fails half-way with "database is locked" on lock upgrade.
 SQLITE_IMMEDIATE = "skywatch_sqlite_immediate"
+DEFAULT_TIMEOUT = 15.0
 
 
-def create_engine(url: str, *, sqlite_synchronous: str = "FULL") -> AsyncEngine:
-    """An async engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs."""
+def create_engine(
+    url: str, *, sqlite_synchronous: str = "FULL", timeout: float = DEFAULT_TIMEOUT
+) -> AsyncEngine:
+    """An async engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs.
+
+    On PostgreSQL, `timeout` bounds connecting, each statement and the wait for a pooled
+    connection: a database that hangs (a network partition drops packets, it does not refuse
+    them) then costs a 503 after that long, instead of holding the writer and every request
+    queued behind it forever (asyncpg waits for a statement without limit by default).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_async_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=timeout,
+            connect_args={"timeout": timeout, "command_timeout": timeout},
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # A fixed pool: opening SQLite connections on demand (each with its own aiosqlite thread

@@ -33,7 +33,9 @@ async def _services(settings: Settings) -> AsyncIterator[Services]:
     """Open every resource in order; close them in reverse, also after a failed start."""
     async with contextlib.AsyncExitStack() as stack:
         engine = create_engine(
-            settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous
+            settings.resolved_database_url(),
+            sqlite_synchronous=settings.sqlite_synchronous,
+            timeout=settings.database_timeout,
         )
         stack.push_async_callback(engine.dispose)
         await upgrade_database(engine)
