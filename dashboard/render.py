@@ -18,16 +18,19 @@ from dashboard.figures import (
 from dashboard.state import DashboardState
 
 Props = dict[str, dict[str, Any]]
+# The two figures cost a page most of its time per update (Plotly redraws them whole).
+FIGURES = (ids.MAP, ids.TIMELINE)
 
 
-def render(state: DashboardState) -> Props:
-    """Props of every live element of the page for this state."""
+def render(state: DashboardState, *, figures: bool = True) -> Props:
+    """Props of the live elements of the page for this state (the figures only if asked)."""
     props: Props = {element: {"children": text} for element, text in counters(state).items()}
     props[ids.NIGHT_LABEL] = {"children": night_label(state)}
     props[ids.TALLIES] = {"data": tally_rows(state)}
     props[ids.FEED] = {"data": feed_rows(state)}
-    props[ids.MAP] = {"figure": map_figure(state)}
-    props[ids.TIMELINE] = {"figure": timeline_figure(state)}
+    if figures:
+        props[ids.MAP] = {"figure": map_figure(state)}
+        props[ids.TIMELINE] = {"figure": timeline_figure(state)}
     return props
 
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import datetime
 from typing import Any, Protocol
 
 from backend.nights import KYIV
 from backend.replay import NightTimeline, Session, utc_now
 from dashboard import ids
-from dashboard.live import Viewer
-from dashboard.render import changed, encoded, message, render
+from dashboard.live import FIGURE_INTERVAL, Viewer
+from dashboard.render import FIGURES, changed, encoded, message, render
 from dashboard.state import DashboardState, fold_records
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class ReplayView:
         self._folded = 0  # how many of the timeline's events the state holds
         self._encoded: dict[str, bytes] = {}
         self._state_changed = True
+        self._figures_stale = True
+        self._figures_due = 0.0
         self._clock: dict[str, Any] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
@@ -113,12 +116,14 @@ class ReplayView:
         session = await self._source.replay_session(self.session.id)
         if session is None:
             raise ReplaySessionGoneError(self.session.id)
+        controlled = session.version != self.session.version
         self.session = session
         timeline = await self._source.night_timeline(session)
         now = utc_now()
         position = session.clock.position(now)
         self._fold_to(timeline, position)
-        self._publish(session.describe(now))
+        # After a control (a seek, above all) the whole page moves at once.
+        self._publish(session.describe(now), figures_now=controlled)
 
     def _fold_to(self, timeline: NightTimeline, position: datetime) -> None:
         count = timeline.count_at(position)
@@ -132,9 +137,21 @@ class ReplayView:
                 self._state.apply(record)
         self._folded = count
 
-    def _publish(self, clock: dict[str, Any]) -> None:
-        # Rendering the figures costs milliseconds: only when the fold moved, not every tick.
-        current = encoded(render(self._state)) if self._state_changed else dict(self._encoded)
+    def _publish(self, clock: dict[str, Any], *, figures_now: bool) -> None:
+        # Rendering costs milliseconds: only when the fold moved, and the figures (the costly
+        # part for every screen too) at most once a second, as on the live page.
+        now = time.monotonic()
+        self._figures_stale = self._figures_stale or self._state_changed
+        figures = self._figures_stale and (figures_now or now >= self._figures_due)
+        if self._state_changed or figures:
+            current = encoded(render(self._state, figures=figures))
+        else:
+            current = dict(self._encoded)
+        if figures:
+            self._figures_due = now + FIGURE_INTERVAL
+            self._figures_stale = False
+        else:
+            current.update({key: self._encoded[key] for key in FIGURES if key in self._encoded})
         current.update(encoded({ids.KYIV_TIME: {"children": clock_text(clock["position"])}}))
         update = changed(self._encoded, current)
         self._encoded = current

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
@@ -71,8 +72,39 @@ async def test_a_burst_becomes_a_few_updates(rig: Rig, views: NightViews) -> Non
     await asyncio.sleep(1.5)
     messages = await viewer.next(0.1)
     assert 1 <= len(messages) <= 8
-    last = orjson.loads(messages[-1])
-    assert last["props"]["count-drones-launched"]["children"] == "200"
+    latest: dict[str, object] = {}
+    for text in messages:
+        latest |= orjson.loads(text)["props"]
+    assert latest["count-drones-launched"] == {"children": "200"}
+
+
+async def test_figures_follow_once_a_second_and_catch_up(
+    rig: Rig,  # noqa: F811
+    views: NightViews,
+) -> None:
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    sent: list[tuple[float, set[str]]] = []
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for _ in range(12):  # a change every 0.2 s for 2.4 s
+        await rig.post()
+        await asyncio.sleep(0.2)
+        sent += [(loop.time(), set(orjson.loads(text)["props"])) for text in await viewer.next(0)]
+    await asyncio.sleep(1.5)
+    sent += [(loop.time(), set(orjson.loads(text)["props"])) for text in await viewer.next(0)]
+    counter_updates = [at for at, props in sent if "count-drones-launched" in props]
+    timeline_updates = [at for at, props in sent if "timeline" in props]
+    assert len(counter_updates) >= 8
+    # About one figure update a second over ~2.4 s of changes, plus the catch-up after.
+    assert 2 <= len(timeline_updates) <= 5, timeline_updates
+    # Read every 0.2 s, so a second between sends shows as no less than 0.8 s here.
+    assert all(b - a >= 0.75 for a, b in itertools.pairwise(timeline_updates)), timeline_updates
+    assert timeline_updates[-1] > counter_updates[-1] - 0.05
+    # The last figure shows the last state: all 12 launches in the one 10-minute bin.
+    final = orjson.loads(view.full_message())["props"]["timeline"]["figure"]
+    assert 12 in final["data"][0]["y"]
+    assert loop.time() - started < 10
 
 
 async def test_a_retraction_reloads_the_night(rig: Rig, views: NightViews) -> None:  # noqa: F811
