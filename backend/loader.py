@@ -11,6 +11,7 @@ import httpx
 import orjson
 
 from backend.progress import ProgressBar
+from backend.resilient_post import post_until_answered, say_retrying
 from backend.schemas import EVENT_FIELDS
 
 # Fields the server adds; a recording carries them, a POST must not.
@@ -96,7 +97,9 @@ def load_file(
     try:
         for batch in _batches(lines, batch_size):
             body = orjson.dumps([line.event for line in batch])
-            response = http.post("/api/v1/events", content=body, headers=headers)
+            response = post_until_answered(
+                http, "/api/v1/events", content=body, headers=headers, on_retry=say_retrying
+            )
             if response.status_code not in (200, 201):
                 raise LoadError(_describe(response, batch, path))
             answer = response.json()

@@ -15,6 +15,7 @@ from websockets.sync.client import connect
 
 from backend.loader import Line, LoadError, read_recording
 from backend.progress import ProgressBar
+from backend.resilient_post import post_until_answered, say_retrying
 
 
 def _stream_url(url: str, *, night: str | None) -> str:
@@ -126,7 +127,14 @@ def replay_file(
                 else line.event
                 for line in batch
             ]
-            response = http.post("/api/v1/events", json=body, headers=headers)
+            response = post_until_answered(
+                http,
+                "/api/v1/events",
+                json=body,
+                headers=headers,
+                sleep=sleep,
+                on_retry=say_retrying,
+            )
             if response.status_code not in (200, 201):
                 raise LoadError(
                     f"{path}:{batch[0].number}: HTTP {response.status_code}: {response.text}"

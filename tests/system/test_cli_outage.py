@@ -1,0 +1,100 @@
+"""`skywatch load` rides out a database outage: it waits and retries instead of failing a
+briefing's preparation on the first 503, and nothing counts twice."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from backend.resilient_post import post_until_answered
+from tests.system.conftest import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
+from tests.system.conftest import clean_environment as environment
+from tests.system.test_postgres_outage import stored
+from tests.system.throwaway import ThrowawayPostgres
+
+OUTAGE_SECONDS = 4.0
+EVENTS = 300
+
+
+@pytest.fixture
+def cluster() -> Iterator[ThrowawayPostgres]:
+    """A PostgreSQL of the test's own, to stop without disturbing anyone else."""
+    postgres = ThrowawayPostgres()
+    try:
+        postgres.start()
+        yield postgres
+    finally:
+        postgres.remove()
+
+
+@pytest.fixture
+def server(cluster: ThrowawayPostgres, start_server: StartServer) -> ServerProcess:
+    return start_server(cluster.create_database())
+
+
+def recording(path: Path) -> Path:
+    lines = [
+        orjson.dumps(
+            {
+                "id": f"outage-{index:04d}",
+                "kind": "launch",
+                "weapon": "drone",
+                "count": 1 + index % 3,
+                "occurred_at": f"2025-07-03T22:{index // 60:02d}:{index % 60:02d}+03:00",
+            }
+        )
+        for index in range(EVENTS)
+    ]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def test_load_waits_out_a_database_outage(
+    server: ServerProcess, cluster: ThrowawayPostgres, tmp_path: Path
+) -> None:
+    night = recording(tmp_path / "night.jsonl")
+    cluster.stop("immediate")
+    try:
+        loading = subprocess.Popen(
+            [str(SKYWATCH), "load", str(night), "--url", server.url, "--batch-size", "50"],
+            env=environment({"SKYWATCH_TOKEN": TOKEN}),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(OUTAGE_SECONDS)
+        assert loading.poll() is None, f"load gave up during the outage: {loading.communicate()}"
+    finally:
+        cluster.start()
+    _, err = loading.communicate(timeout=60)
+    assert loading.returncode == 0, err
+    assert "database unavailable" in err
+    counts = stored(server)
+    assert len(counts) == EVENTS
+    assert set(counts.values()) == {1}
+
+
+def test_posting_gives_up_when_the_outage_outlasts_its_patience(
+    server: ServerProcess, cluster: ThrowawayPostgres
+) -> None:
+    cluster.stop("immediate")
+    retries: list[str] = []
+    started = time.monotonic()
+    with httpx.Client(base_url=server.url, headers=AUTH, timeout=30) as http:
+        response = post_until_answered(
+            http,
+            "/api/v1/events",
+            json=[{"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}],
+            give_up_after=3.0,
+            on_retry=retries.append,
+        )
+    assert response.status_code == 503
+    assert 3.0 <= time.monotonic() - started < 15.0
+    assert retries
+    assert all("503" in reason for reason in retries)
