@@ -98,7 +98,12 @@ def load_file(
         for batch in _batches(lines, batch_size):
             body = orjson.dumps([line.event for line in batch])
             response = post_until_answered(
-                http, "/api/v1/events", content=body, headers=headers, on_retry=say_retrying
+                http,
+                "/api/v1/events",
+                content=body,
+                headers=headers,
+                on_retry=say_retrying,
+                reached_before=report.accepted + report.duplicates > 0,
             )
             if response.status_code not in (200, 201):
                 raise LoadError(_describe(response, batch, path))

@@ -134,6 +134,7 @@ def replay_file(
                 headers=headers,
                 sleep=sleep,
                 on_retry=say_retrying,
+                reached_before=posted > 0,
             )
             if response.status_code not in (200, 201):
                 raise LoadError(

@@ -1,8 +1,10 @@
 """POSTs from the command line that ride out a short outage of the service or its database.
 
-A 503 (database unavailable) or a dropped connection is retried after the server's
-Retry-After, with the same body: events carry ids, so a retry of a write that did land
-answers "duplicate" and nothing counts twice. Anything else is the caller's to report.
+A 503 (database unavailable) is retried after the server's Retry-After, with the same body:
+events carry ids, so a retry of a write that did land answers "duplicate" and nothing counts
+twice. A failed connection is retried too, but only to a server that answered before in
+this run (it is restarting); one that never answered is a wrong address, said at once.
+Anything else is the caller's to report.
 """
 
 from __future__ import annotations
@@ -40,17 +42,18 @@ def post_until_answered(
     give_up_after: float = GIVE_UP_AFTER_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[str], None] | None = None,
+    reached_before: bool = False,
     **request: Any,
 ) -> httpx.Response:
-    """POST, retrying 503s and connection failures for up to `give_up_after` seconds; the
-    last answer (or the last connection error, raised) when the time is up."""
+    """POST, retrying 503s (and connection failures if `reached_before`) for up to
+    `give_up_after` seconds; the last answer (or connection error, raised) when time is up."""
     deadline = time.monotonic() + give_up_after
     while True:
         response: httpx.Response | None = None
         try:
             response = http.post(path, **request)
         except httpx.TransportError as error:
-            if time.monotonic() >= deadline:
+            if not reached_before or time.monotonic() >= deadline:
                 raise
             reason = f"{type(error).__name__}"
         else:

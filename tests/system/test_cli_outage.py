@@ -98,3 +98,26 @@ def test_posting_gives_up_when_the_outage_outlasts_its_patience(
     assert 3.0 <= time.monotonic() - started < 15.0
     assert retries
     assert all("503" in reason for reason in retries)
+
+
+def test_replay_waits_for_a_restarting_server(start_server: StartServer, tmp_path: Path) -> None:
+    server = start_server(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    # 300 events a second of night time apart, at 60x: five seconds of posting.
+    night = recording(tmp_path / "night.jsonl")
+    replaying = subprocess.Popen(
+        [str(SKYWATCH), "replay", str(night), "--url", server.url, "--speed", "60"],
+        env=environment({"SKYWATCH_TOKEN": TOKEN}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    server.stop()
+    time.sleep(1.0)  # a deploy: nobody listens for a moment
+    server.start(same_port=True)
+    _, err = replaying.communicate(timeout=90)
+    assert replaying.returncode == 0, err
+    assert "retrying" in err
+    counts = stored(server)
+    assert len(counts) == EVENTS
+    assert set(counts.values()) == {1}
