@@ -39,6 +39,12 @@ EVENT_FIELDS = (
     "note",
 )
 
+# Times and nights outside these years are refused: they are typos, and at the ends of
+# Python's calendar (years 1 and 9999) the night of a time is not even computable.
+FIRST_YEAR = 2000
+LAST_YEAR = 2999
+_YEARS = f"between years {FIRST_YEAR} and {LAST_YEAR}"
+
 # RFC 3339 section 5.6 date-time; the offset is mandatory, "T" may be a space or lower case.
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
@@ -57,9 +63,12 @@ def parse_rfc3339(value: object) -> object:
             "e.g. 2025-07-03T22:15:00+03:00; a naive time is ambiguous"
         )
     try:
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
-        return _parse_unusual_rfc3339(value)
+        parsed = _parse_unusual_rfc3339(value)
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"must be {_YEARS}")
+    return parsed
 
 
 def _parse_unusual_rfc3339(value: str) -> datetime:
@@ -73,6 +82,21 @@ def _parse_unusual_rfc3339(value: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError as error:
         raise ValueError(f"is not a valid date-time: {error}") from None
+
+
+_NIGHT_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_night_label(value: object) -> object:
+    """Accept only YYYY-MM-DD: pydantic would otherwise read `0` or `1720000000` as a Unix
+    time and answer for a night nobody asked about."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or _NIGHT_LABEL.match(value) is None:
+        raise ValueError("must be a night label YYYY-MM-DD, e.g. 2025-07-04")
+    if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        raise ValueError(f"must be a night {_YEARS}")
+    return value
 
 
 def _region_code(value: str | None) -> str | None:
@@ -89,7 +113,9 @@ def _region_code(value: str | None) -> str | None:
 
 EventId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$", examples=["kpszsu-0704-001"])]
 RFC3339DateTime = Annotated[datetime, BeforeValidator(parse_rfc3339)]
-RegionCode = Annotated[str, AfterValidator(_region_code)]
+NightLabel = Annotated[date, BeforeValidator(parse_night_label)]
+# Bounded before it is resolved: resolve_region caches what it is given.
+RegionCode = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_region_code)]
 
 
 class EventIn(BaseModel):
@@ -240,7 +266,7 @@ class ReplayCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    night: date
+    night: NightLabel
     speed: Speed = 60.0
     position: RFC3339DateTime | None = None
 

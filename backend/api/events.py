@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -12,13 +11,15 @@ from fastapi.responses import Response, StreamingResponse
 from backend.api.deps import ServicesDep, WriteAccess
 from backend.api.errors import RETRY_AFTER_SECONDS, ApiError
 from backend.api.ingest_path import ingest
-from backend.api.params import RegionParam
+from backend.api.params import NightParam, RegionParam
 from backend.events import EventFilter, iter_events, list_events
 from backend.records import dumps
 from backend.schemas import ErrorOut, EventIn, EventOut, IngestResult, Kind, RetractResult, Weapon
 from backend.writer import StoreUnavailableError
 
 router = APIRouter(tags=["events"])
+# Cursors are 64-bit signed integers in both stores; a larger one cannot even be compared.
+MAX_SEQ = 2**63 - 1
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut} for status in (400, 401, 409, 413, 415, 422, 503)
@@ -90,16 +91,24 @@ async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]
 @router.get(
     "/events",
     response_model=list[EventOut],
-    responses={422: {"model": ErrorOut}},
+    responses={
+        200: {
+            "description": "A JSON array, or with format=jsonl one EventOut object per line.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
+        422: {"model": ErrorOut},
+    },
     summary="List events in seq order; format=jsonl streams the recording format",
 )
 async def get_events(
     services: ServicesDep,
     region: RegionParam = None,
-    night: date | None = None,
+    night: NightParam = None,
     kind: Kind | None = None,
     weapon: Weapon | None = None,
-    since: Annotated[int | None, Query(ge=0, description="Only events with a larger seq.")] = None,
+    since: Annotated[
+        int | None, Query(ge=0, le=MAX_SEQ, description="Only events with a larger seq.")
+    ] = None,
     limit: Annotated[
         int | None, Query(ge=1, le=100_000, description="Default 1000 for JSON, all for jsonl.")
     ] = None,

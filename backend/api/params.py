@@ -8,6 +8,7 @@ from fastapi import Query
 from pydantic import AfterValidator
 
 from backend.regions import resolve_region
+from backend.schemas import NightLabel
 
 
 def _region(value: str | None) -> str | None:
@@ -21,6 +22,9 @@ def _region(value: str | None) -> str | None:
 
 RegionParam = Annotated[
     str | None,
-    Query(description="ISO 3166-2 code (UA-30) or oblast name."),
+    Query(description="ISO 3166-2 code (UA-30) or oblast name.", min_length=1, max_length=100),
     AfterValidator(_region),
+]
+NightParam = Annotated[
+    NightLabel | None, Query(description="A night label YYYY-MM-DD (the morning's date).")
 ]

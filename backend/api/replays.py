@@ -26,6 +26,13 @@ router = APIRouter(prefix="/replays", tags=["replays"])
 SessionId = Annotated[str, Path(max_length=36)]
 # A replay starts a moment before the night's first event, not at noon the day before.
 LEAD_IN = timedelta(minutes=1)
+# Every refusal a route can answer, so that clients (and the schema check) know them all.
+_READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (404, 422)
+}
+_BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 404, 413, 422)
+}
 
 
 def _json(value: Any, status: int = 200) -> Response:
@@ -39,7 +46,7 @@ async def _session(services: Services, session_id: str) -> Session:
     return session
 
 
-@router.post("", status_code=201, response_model=ReplayOut, responses={404: {"model": ErrorOut}})
+@router.post("", status_code=201, response_model=ReplayOut, responses=_BODY_ERRORS)
 async def create_replay(services: ServicesDep, body: ReplayCreate) -> Response:
     """Start a replay of a recorded night; every screen may then follow it by id."""
     timeline = await services.timelines.get(body.night)
@@ -53,16 +60,14 @@ async def create_replay(services: ServicesDep, body: ReplayCreate) -> Response:
     return _json(session.describe(now), 201)
 
 
-@router.get("/{session_id}", response_model=ReplayOut, responses={404: {"model": ErrorOut}})
+@router.get("/{session_id}", response_model=ReplayOut, responses=_READ_ERRORS)
 async def get_replay(services: ServicesDep, session_id: SessionId) -> Response:
     """The session's clock now."""
     session = await _session(services, session_id)
     return _json(session.describe(utc_now()))
 
 
-@router.post(
-    "/{session_id}/control", response_model=ReplayOut, responses={404: {"model": ErrorOut}}
-)
+@router.post("/{session_id}/control", response_model=ReplayOut, responses=_BODY_ERRORS)
 async def control_replay(
     services: ServicesDep, session_id: SessionId, body: ReplayControl
 ) -> Response:
@@ -82,7 +87,7 @@ async def control_replay(
     return _json(saved.describe(now))
 
 
-@router.get("/{session_id}/stats", response_model=StatsOut, responses={404: {"model": ErrorOut}})
+@router.get("/{session_id}/stats", response_model=StatsOut, responses=_READ_ERRORS)
 async def replay_stats(services: ServicesDep, session_id: SessionId) -> Response:
     """Tallies of the night's events up to the session's position."""
     session = await _session(services, session_id)

@@ -10,10 +10,11 @@ from fastapi.responses import Response
 
 from backend.api.deps import ServicesDep
 from backend.api.errors import ApiError
+from backend.api.params import NightParam
 from backend.events import nights, tally
 from backend.nights import current_night
 from backend.records import dumps
-from backend.schemas import ErrorOut, NightSummary, StatsOut, parse_rfc3339
+from backend.schemas import ErrorOut, NightSummary, StatsOut, parse_night_label, parse_rfc3339
 from backend.tallies import stats_of
 
 router = APIRouter(tags=["stats"])
@@ -26,7 +27,7 @@ _BOUND = (
 
 def _bound(name: str, value: str) -> date | datetime:
     try:
-        return date.fromisoformat(value) if len(value) == 10 else _instant(value)
+        return _night(value) if len(value) == 10 else _instant(value)
     except ValueError as error:
         raise ApiError(
             422,
@@ -40,6 +41,11 @@ def _bound(name: str, value: str) -> date | datetime:
                 }
             ],
         ) from None
+
+
+def _night(value: str) -> date:
+    parse_night_label(value)  # the same years as every other night label
+    return date.fromisoformat(value)
 
 
 def _instant(value: str) -> datetime:
@@ -56,9 +62,9 @@ def _instant(value: str) -> datetime:
 )
 async def get_stats(
     services: ServicesDep,
-    night: date | None = None,
-    from_: Annotated[str | None, Query(alias="from", description=_BOUND)] = None,
-    to: Annotated[str | None, Query(description=_BOUND)] = None,
+    night: NightParam = None,
+    from_: Annotated[str | None, Query(alias="from", description=_BOUND, max_length=64)] = None,
+    to: Annotated[str | None, Query(description=_BOUND, max_length=64)] = None,
 ) -> Response:
     """Counts are sums of `count` over events that are not retracted."""
     if from_ is None and to is None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
+from backend.schemas import NightLabel
 from backend.services import Services
 from backend.streaming import (
     CLOSE_TOO_SLOW,
@@ -26,7 +26,7 @@ router = APIRouter(tags=["stream"])
 async def stream(
     websocket: WebSocket,
     since: Annotated[int | None, Query(ge=0)] = None,
-    night: date | None = None,
+    night: NightLabel | None = None,
 ) -> None:
     """Snapshot (or backlog after `since`), then live "events" and "retracted" frames."""
     services: Services = websocket.app.state.services
