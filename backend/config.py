@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     stream_queue_limit: int = 10_000
     # A frame the client has not taken within this many seconds cuts it off too.
     stream_send_timeout: float = 10.0
+    # Websockets one client address may hold open at once, per worker (over it: HTTP 429).
+    max_streams_per_client: int = 50
     # How often each worker checks the database for commits it was not told about.
     hub_poll_interval: float = 1.0
 

@@ -11,9 +11,11 @@ from fastapi import FastAPI
 
 from backend.api import events, health, replays, stats, stream
 from backend.api.access import AccessControl, install_readers
+from backend.api.body_limit import BodyLimit
 from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ingest_path import IngestFastPath
+from backend.api.stream_limit import StreamLimit
 from backend.auth import TokenBook, ensure_write_tokens
 from backend.bus import RedisBus
 from backend.config import Settings
@@ -93,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(IngestFastPath)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
     # Added last, so outermost: no route, ingest fast path included, is reached unchecked.
     app.add_middleware(AccessControl, settings=settings)
     install_docs(app)
