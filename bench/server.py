@@ -37,6 +37,8 @@ def serving(
             **os.environ,
             "SKYWATCH_DATA_DIR": data_dir,
             "SKYWATCH_API_TOKENS": BENCH_TOKEN,
+            # Every benchmark client connects from 127.0.0.1: one address, a thousand viewers.
+            "SKYWATCH_MAX_STREAMS_PER_CLIENT": "1000000",
             **(env or {}),
         }
         log = Path(data_dir) / "server.log"
