@@ -6,9 +6,9 @@ catch-all page route never touch the API; its data arrives over /dashboard/strea
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
 from pathlib import Path
 
 from dash import Dash, clientside_callback
@@ -20,6 +20,8 @@ from dash.backends._fastapi import (
 from dash.dependencies import Input, Output
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.api.access import allow_page_scripts
 from backend.api.csp import HEADER as CSP
@@ -27,6 +29,7 @@ from backend.api.csp import inline_policy
 from backend.api.errors import ApiError, error_response
 from backend.config import Settings
 from backend.main import create_app as create_service
+from backend.schemas import ErrorOut, NightLabel
 from dashboard import ids
 from dashboard.layout import layout
 from dashboard.live import NightViews
@@ -37,6 +40,47 @@ from dashboard.state import fold_records
 from dashboard.stream import dashboard_replay_stream, dashboard_stream
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def _method_table(app: FastAPI) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """Each documented API path as a pattern, with the methods it takes."""
+    table = []
+    for path, operations in app.openapi()["paths"].items():
+        methods = {method.upper() for method in operations}
+        if "GET" in methods:
+            methods.add("HEAD")  # Starlette answers HEAD wherever GET is taken
+        pattern, _, _ = compile_path(path)
+        table.append((pattern, frozenset(methods)))
+    return table
+
+
+class _ApiFallthrough:
+    """The page app, except under /api: what no API route took is a JSON 404, or a 405 when
+    the path exists with other methods, never the page (whatever the method's name)."""
+
+    def __init__(self, page: ASGIApp, api: FastAPI) -> None:
+        self._page = page
+        self._api = api
+        self._methods: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self._page(scope, receive, send)
+            return
+        await self._answer(scope["method"], scope["path"])(scope, receive, send)
+
+    def _answer(self, method: str, path: str) -> Response:
+        if self._methods is None:  # built on first use: every route is registered by then
+            self._methods = _method_table(self._api)
+        allowed: set[str] = set()
+        for pattern, methods in self._methods:
+            if pattern.match(path):
+                allowed |= methods
+        if allowed:
+            return error_response(
+                405, f"method {method} not allowed on {path}", {"Allow": ", ".join(sorted(allowed))}
+            )
+        return error_response(404, f"no such endpoint: {path}")
 
 
 class _DashServer(FastAPIDashServer):  # type: ignore[misc]  # Dash is untyped here
@@ -91,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_websocket_route("/dashboard/stream", dashboard_stream)
     app.add_api_websocket_route("/dashboard/replay/{session_id}/stream", dashboard_replay_stream)
 
-    async def night_report(night: date) -> HTMLResponse:
+    async def night_report(night: NightLabel) -> HTMLResponse:
         """One self-contained HTML file of the night: tallies, timeline and map."""
         source = ServiceSource(app.state.services)
         _, records = await source.night_records(night)
@@ -113,18 +157,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response_class=HTMLResponse,
         tags=["stats"],
         summary="A self-contained HTML briefing report of a night",
+        # The page is HTML, its refusal JSON: spelled out, or the 404 would be documented as
+        # text/html too.
+        responses={
+            404: {
+                "description": "No events recorded for the night.",
+                "content": {"application/json": {"schema": ErrorOut.model_json_schema()}},
+            }
+        },
     )
 
-    async def api_not_found(request: Request) -> Response:
-        return error_response(404, f"no such endpoint: {request.url.path}")
-
-    # Unknown API paths stay JSON 404s instead of falling through to the page.
-    app.add_api_route(
-        "/api/{path:path}",
-        api_not_found,
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        include_in_schema=False,
-    )
     dash_app = create_dash()
 
     async def replay_page(request: Request, session_id: str) -> HTMLResponse:
@@ -145,5 +187,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Last, once every clientside callback is registered: the page's inline scripts by hash.
     allow_page_scripts(app, dash_app.csp_hashes())
-    app.mount("/", dash_app.server)
+    app.mount("/", _ApiFallthrough(dash_app.server, app))
     return app

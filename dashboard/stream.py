@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Query, WebSocket
 
 from backend.nights import current_night
+from backend.schemas import NightLabel
 from backend.streaming import run_while_connected
 from dashboard.live import NightView, NightViews, Viewer
 from dashboard.replay_view import ReplayViews
@@ -55,7 +56,7 @@ async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) ->
 
 
 async def dashboard_stream(
-    websocket: WebSocket, night: Annotated[date | None, Query()] = None
+    websocket: WebSocket, night: Annotated[NightLabel | None, Query()] = None
 ) -> None:
     """The page's live channel; `night` fixes the night, without it the page follows noon."""
     views: NightViews = websocket.app.state.dashboard

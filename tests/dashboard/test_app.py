@@ -1,0 +1,62 @@
+"""The product app's edges: /api never falls through to the page, pages have their routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.config import Settings
+from dashboard.app import create_app
+
+# Dash warns, at every page render, that its DataTable moves out of the builtin components.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:(?s).*dash_table.DataTable will be removed:DeprecationWarning"
+)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data_dir: Path = tmp_path_factory.mktemp("app")
+    with TestClient(create_app(Settings(data_dir=data_dir, api_tokens=["t"]))) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "TRACE", "QUERY"])
+def test_a_known_api_path_with_another_method_is_a_json_405(
+    client: TestClient, method: str
+) -> None:
+    response = client.request(method, "/api/v1/events")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert response.json() == {"detail": f"method {method} not allowed on /api/v1/events"}
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "TRACE"])
+def test_an_unknown_api_path_is_a_json_404_whatever_the_method(
+    client: TestClient, method: str
+) -> None:
+    response = client.request(method, "/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "no such endpoint: /api/v1/no-such-thing"}
+
+
+def test_the_report_takes_only_a_night_label(client: TestClient) -> None:
+    response = client.get("/api/v1/nights/0/report")
+    assert response.status_code == 422
+    assert "night" in response.text
+    missing = client.get("/api/v1/nights/2025-07-04/report")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "night: no events recorded for 2025-07-04"}
+
+
+def test_pages_are_the_dashboard_and_unknown_pages_are_404(client: TestClient) -> None:
+    for path in ("/", "/replay/some-session"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert 'id="_dash-config"' in page.text
+        # The page's own assets are listed even when a replay page is the first one served.
+        assert "/assets/live.js" in page.text
+    assert client.get("/no-such-page").status_code == 404
