@@ -194,7 +194,9 @@ class Hub:
         engine: AsyncEngine,
         *,
         poll_interval: float = 1.0,
-        min_fetch_interval: float = 0.02,
+        # Measured with 1,000 clients at 100 events/s (bench/fanout.py): 20 ms gave p99 41 ms
+        # at 36% of a core, 10 ms p99 26 ms at 39%, 5 ms p99 26 ms at 46%.
+        min_fetch_interval: float = 0.01,
     ) -> None:
         self._engine = engine
         self._poll_interval = poll_interval
