@@ -4,23 +4,21 @@ A view re-reads its session a few times a second (the session row is the shared 
 control used on any screen, on any worker, reaches every screen) and folds the night's
 events up to the clock's position: forward by the events the clock has passed, from scratch
 after a jump back or a change in the store. Every screen on the session gets the same
-pre-encoded messages, as on the live page.
+messages, and the figures follow at most once a second, as on the live page.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 from datetime import datetime
 from typing import Any, Protocol
 
 from backend.nights import KYIV
 from backend.replay import NightTimeline, Session, utc_now
 from dashboard import ids
-from dashboard.live import FIGURE_INTERVAL, Viewer
-from dashboard.render import FIGURES, changed, encoded, message, render
+from dashboard.render import Props, message, render
+from dashboard.shared_view import SharedView
 from dashboard.state import DashboardState, fold_records
 
 log = logging.getLogger(__name__)
@@ -44,58 +42,23 @@ def clock_text(position: datetime) -> str:
     return f"Replay {position.astimezone(KYIV):%H:%M:%S}"
 
 
-class ReplayView:
+class ReplayView(SharedView):
     """The folded state of a night at one session's position, kept in step with its clock."""
 
     def __init__(self, session: Session, source: ReplaySource) -> None:
+        super().__init__(f"replay-view-{session.id}")
         self.session = session
         self._source = source
-        self._viewers: set[Viewer] = set()
         self._timeline: NightTimeline | None = None
         self._state = DashboardState(session.night)
         self._folded = 0  # how many of the timeline's events the state holds
-        self._encoded: dict[str, bytes] = {}
         self._state_changed = True
-        self._figures_stale = True
-        self._figures_due = 0.0
         self._clock: dict[str, Any] = {}
-        self._task: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
         self.gone = False
 
     def full_message(self) -> str:
         """Every element's props and the clock: what a page gets when it (re)connects."""
         return message("view", self._state.cursor, self._encoded, full=True, replay=self._clock)
-
-    def launch(self) -> None:
-        """Begin following the session in the background."""
-        self._task = asyncio.create_task(self._run(), name=f"replay-view-{self.session.id}")
-
-    async def loaded(self) -> None:
-        """Wait until the state at the session's position has been folded once."""
-        await self._ready.wait()
-
-    async def stop(self) -> None:
-        """Stop following."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    def attach(self) -> Viewer:
-        """A viewer receiving this view's updates."""
-        viewer = Viewer()
-        self._viewers.add(viewer)
-        return viewer
-
-    def detach(self, viewer: Viewer) -> None:
-        """Stop sending to a viewer."""
-        self._viewers.discard(viewer)
-
-    @property
-    def viewer_count(self) -> int:
-        """Pages attached."""
-        return len(self._viewers)
 
     async def _run(self) -> None:
         while True:
@@ -104,8 +67,7 @@ class ReplayView:
             except ReplaySessionGoneError:
                 self.gone = True
                 self._ready.set()
-                for viewer in list(self._viewers):
-                    viewer.push('{"type":"gone"}')
+                self._broadcast('{"type":"gone"}')
                 return
             except Exception:
                 log.exception("replay view %s failed; retrying", self.session.id)
@@ -140,28 +102,18 @@ class ReplayView:
     def _publish(self, clock: dict[str, Any], *, figures_now: bool) -> None:
         # Rendering costs milliseconds: only when the fold moved, and the figures (the costly
         # part for every screen too) at most once a second, as on the live page.
-        now = time.monotonic()
-        self._figures_stale = self._figures_stale or self._state_changed
-        figures = self._figures_stale and (figures_now or now >= self._figures_due)
+        if self._state_changed:
+            self._figures.hold()
+        figures = self._figures.owed and self._figures.ready(force=figures_now)
+        props: Props = {}
         if self._state_changed or figures:
-            current = encoded(render(self._state, figures=figures))
-        else:
-            current = dict(self._encoded)
-        if figures:
-            self._figures_due = now + FIGURE_INTERVAL
-            self._figures_stale = False
-        else:
-            current.update({key: self._encoded[key] for key in FIGURES if key in self._encoded})
-        current.update(encoded({ids.KYIV_TIME: {"children": clock_text(clock["position"])}}))
-        update = changed(self._encoded, current)
-        self._encoded = current
+            props = render(self._state, figures=figures)
+        props[ids.KYIV_TIME] = {"children": clock_text(clock["position"])}
+        update = self._update(props, figures=figures)
         clock_changed = clock != self._clock
         self._clock = clock
-        if not update and not clock_changed:
-            return
-        text = message("view", self._state.cursor, update, replay=clock)
-        for viewer in list(self._viewers):
-            viewer.push(text)
+        if update or clock_changed:
+            self._broadcast(message("view", self._state.cursor, update, replay=clock))
 
 
 class ReplayViews:

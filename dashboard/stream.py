@@ -11,8 +11,9 @@ from fastapi import Query, WebSocket
 from backend.nights import current_night
 from backend.schemas import NightLabel
 from backend.streaming import run_while_connected
-from dashboard.live import NightView, NightViews, Viewer
+from dashboard.live import NightView, NightViews
 from dashboard.replay_view import ReplayViews
+from dashboard.shared_view import Viewer
 
 HEARTBEAT_SECONDS = 10.0
 CLOSE_TOO_SLOW = 4008

@@ -17,7 +17,8 @@ from backend.records import to_row
 from backend.replay import NightTimelines, ReplaySessions
 from backend.schemas import EventIn
 from backend.services import Services
-from dashboard.live import NightViews, Viewer
+from dashboard.live import NightViews
+from dashboard.shared_view import Viewer
 from dashboard.source import ServiceSource
 from tests.backend.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
 

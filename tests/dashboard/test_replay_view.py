@@ -17,8 +17,8 @@ from backend.records import to_row
 from backend.replay import NightTimelines, ReplaySessions, Session, utc_now
 from backend.schemas import EventIn
 from backend.services import Services
-from dashboard.live import Viewer
 from dashboard.replay_view import ReplayViews, clock_text
+from dashboard.shared_view import Viewer
 from dashboard.source import ServiceSource
 from tests.backend.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
 

@@ -1,0 +1,134 @@
+"""What every view shown on several pages has: its pages' queues, a task that keeps it
+current, and the last props sent, so that each update carries only what changed.
+
+Every page on a view gets the same pre-encoded messages: the work per change does not grow
+with the number of pages. A page that cannot keep up is dropped (it reconnects and gets the
+whole view again), so it never slows the others.
+
+The map and the timeline are redrawn at most once a second, whatever else updates faster:
+redrawing them is most of a page's work per update (about 90 ms of a wall-screen PC's main
+thread each), and a per-10-minute chart gains nothing from redrawing faster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+
+from dashboard.render import Props, changed, encoded
+
+FIGURE_INTERVAL = 1.0
+VIEWER_QUEUE_LIMIT = 64
+
+
+class Viewer:
+    """One page's queue of messages; overflowed when it falls behind."""
+
+    def __init__(self) -> None:
+        self._messages: deque[str] = deque()
+        self._ready = asyncio.Event()
+        self.overflowed = False
+
+    def push(self, text: str) -> None:
+        """Queue a message, or mark the viewer overflowed."""
+        if len(self._messages) >= VIEWER_QUEUE_LIMIT:
+            self.overflowed = True
+        else:
+            self._messages.append(text)
+        self._ready.set()
+
+    async def next(self, max_wait: float) -> list[str]:
+        """Queued messages ([] after max_wait seconds without any)."""
+        if not self._messages and not self.overflowed:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max_wait):
+                    await self._ready.wait()
+        self._ready.clear()
+        messages = list(self._messages)
+        self._messages.clear()
+        return messages
+
+
+class FigureCadence:
+    """When the figures may be redrawn, and whether a redraw is owed."""
+
+    def __init__(self) -> None:
+        self._due = 0.0  # monotonic time from which they may be redrawn
+        self.owed = False
+
+    def ready(self, *, force: bool = False) -> bool:
+        """Whether the figures may be redrawn now."""
+        return force or time.monotonic() >= self._due
+
+    def drawn(self) -> None:
+        """The figures were just rendered."""
+        self._due = time.monotonic() + FIGURE_INTERVAL
+        self.owed = False
+
+    def hold(self) -> None:
+        """The figures are behind the state: a redraw is owed once they are ready."""
+        self.owed = True
+
+    def seconds_until_owed_redraw(self) -> float | None:
+        """How long until an owed redraw may happen (None when none is owed)."""
+        return max(self._due - time.monotonic(), 0.0) if self.owed else None
+
+
+class SharedView:
+    """Pages attached to a view kept current by one background task (`_run`)."""
+
+    def __init__(self, task_name: str) -> None:
+        self._task_name = task_name
+        self._viewers: set[Viewer] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+        self._encoded: dict[str, bytes] = {}
+        self._figures = FigureCadence()
+
+    async def _run(self) -> None:
+        raise NotImplementedError
+
+    def launch(self) -> None:
+        """Start keeping the view current, in the background."""
+        self._task = asyncio.create_task(self._run(), name=self._task_name)
+
+    async def loaded(self) -> None:
+        """Wait until the view has its first state."""
+        await self._ready.wait()
+
+    async def stop(self) -> None:
+        """Stop keeping the view current."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def attach(self) -> Viewer:
+        """A viewer receiving this view's updates."""
+        viewer = Viewer()
+        self._viewers.add(viewer)
+        return viewer
+
+    def detach(self, viewer: Viewer) -> None:
+        """Stop sending to a viewer."""
+        self._viewers.discard(viewer)
+
+    @property
+    def viewer_count(self) -> int:
+        """Pages attached."""
+        return len(self._viewers)
+
+    def _update(self, props: Props, *, figures: bool) -> dict[str, bytes]:
+        """Take new props (elements left out keep their last ones); the elements changed."""
+        current = {**self._encoded, **encoded(props)}
+        if figures:
+            self._figures.drawn()
+        update = changed(self._encoded, current)
+        self._encoded = current
+        return update
+
+    def _broadcast(self, text: str) -> None:
+        for viewer in list(self._viewers):
+            viewer.push(text)
