@@ -16,7 +16,7 @@ from backend.resilient_post import post_until_answered
 from tests.system.conftest import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
 from tests.system.conftest import clean_environment as environment
 from tests.system.test_postgres_outage import stored
-from tests.system.throwaway import ThrowawayPostgres
+from tests.system.throwaway import ThrowawayPostgres, throwaway_postgres
 
 OUTAGE_SECONDS = 4.0
 EVENTS = 300
@@ -25,12 +25,8 @@ EVENTS = 300
 @pytest.fixture
 def cluster() -> Iterator[ThrowawayPostgres]:
     """A PostgreSQL of the test's own, to stop without disturbing anyone else."""
-    postgres = ThrowawayPostgres()
-    try:
-        postgres.start()
+    with throwaway_postgres() as postgres:
         yield postgres
-    finally:
-        postgres.remove()
 
 
 @pytest.fixture

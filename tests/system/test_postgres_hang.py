@@ -19,7 +19,7 @@ import pytest
 
 from tests.system.conftest import AUTH, TOKEN, ServerProcess, clean_environment
 from tests.system.test_postgres_outage import assert_unavailable, launch, stored
-from tests.system.throwaway import ThrowawayPostgres
+from tests.system.throwaway import ThrowawayPostgres, throwaway_postgres
 
 DATABASE_TIMEOUT = 2.0
 # A refused write answers within the timeout of the statement it hung on, plus the
@@ -40,13 +40,11 @@ class TimeoutServer(ServerProcess):
 @pytest.fixture
 def cluster() -> Iterator[ThrowawayPostgres]:
     """A PostgreSQL of the test's own: freezing the machine's would hang everyone's tests."""
-    postgres = ThrowawayPostgres()
-    try:
-        postgres.start()
-        yield postgres
-    finally:
-        resume(postgres)
-        postgres.remove()
+    with throwaway_postgres() as postgres:
+        try:
+            yield postgres
+        finally:
+            resume(postgres)  # a frozen cluster would not stop
 
 
 @pytest.fixture

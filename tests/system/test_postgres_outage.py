@@ -25,7 +25,7 @@ from websockets.exceptions import ConnectionClosed
 
 from backend.api.errors import RETRY_AFTER_SECONDS
 from tests.system.conftest import AUTH, ServerProcess, StartServer
-from tests.system.throwaway import ThrowawayPostgres
+from tests.system.throwaway import ThrowawayPostgres, throwaway_postgres
 
 NIGHT = "2025-07-04"
 # Promised: after PostgreSQL accepts connections again, a POST succeeds within this time,
@@ -40,12 +40,8 @@ RECEIVE_SECONDS = 10.0
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[ThrowawayPostgres]:
     """This module's own PostgreSQL: nobody else's tests notice when it stops."""
-    postgres = ThrowawayPostgres()
-    try:
-        postgres.start()
+    with throwaway_postgres() as postgres:
         yield postgres
-    finally:
-        postgres.remove()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import redis
@@ -137,6 +137,17 @@ class ThrowawayPostgres:
             return self.log.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
             return "(no postgres log)"
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
+    """A started cluster of the caller's own, removed afterwards whatever happened."""
+    postgres = ThrowawayPostgres()
+    try:
+        postgres.start()
+        yield postgres
+    finally:
+        postgres.remove()
 
 
 class ThrowawayRedis:
