@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import WatchedPage
 from tests.browser.test_dashboard import NIGHT, launches, open_night, other, post
-from tests.system.conftest import TOKEN, ServerProcess
+from tests.system.conftest import ServerProcess, sqlite_server
 
 VIEW = "browser-view-token-93f0"
 # Every CSP violation the page sees, as the browser reports it to the page itself.
@@ -22,23 +22,9 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-class GuardedServer(ServerProcess):
-    """The product with SKYWATCH_VIEW_TOKENS set."""
-
-    def environment(self) -> dict[str, str]:
-        """The usual environment plus the view token."""
-        return {**super().environment(), "SKYWATCH_VIEW_TOKENS": VIEW}
-
-
 @pytest.fixture
 def guarded_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    server = GuardedServer(
-        name="guarded",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        data_dir=tmp_path / "data",
-        log=tmp_path / "server.log",
-        token=TOKEN,
-    )
+    server = sqlite_server(tmp_path, "guarded", SKYWATCH_VIEW_TOKENS=VIEW)
     server.start()
     yield server
     server.stop()

@@ -54,8 +54,10 @@ class ServerProcess:
         log: Path,
         token: str | None,
         serve_args: tuple[str, ...] = (),
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.name = name
+        self.settings = settings or {}
         self.database_url = database_url
         self.data_dir = data_dir
         self.log = log
@@ -76,7 +78,7 @@ class ServerProcess:
             extra["SKYWATCH_DATABASE_URL"] = self.database_url
         if self.token is not None:
             extra["SKYWATCH_API_TOKENS"] = self.token
-        return clean_environment(extra)
+        return clean_environment({**extra, **self.settings})
 
     def start(self, *, same_port: bool = False) -> None:
         """Start (on a fresh port unless same_port) and wait until /api/v1/healthz answers."""
@@ -151,6 +153,22 @@ class ServerProcess:
     def client(self, **headers: str) -> httpx.Client:
         """An HTTP client for this server (a new one after each restart: the port changes)."""
         return httpx.Client(base_url=self.url, timeout=30.0, headers=headers)
+
+
+def sqlite_server(
+    tmp_path: Path, name: str, *, serve_args: tuple[str, ...] = (), **settings: str
+) -> ServerProcess:
+    """A server (not started yet) on a fresh SQLite file in tmp_path, with SKYWATCH_*
+    `settings` added to its environment."""
+    return ServerProcess(
+        name=name,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}",
+        data_dir=tmp_path / f"{name}-data",
+        log=tmp_path / f"{name}.log",
+        token=TOKEN,
+        serve_args=serve_args,
+        settings=settings,
+    )
 
 
 StartServer = Callable[..., ServerProcess]

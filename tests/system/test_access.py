@@ -13,7 +13,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
-from tests.system.conftest import SKYWATCH, TOKEN, ServerProcess, clean_environment
+from tests.system.conftest import SKYWATCH, TOKEN, ServerProcess, clean_environment, sqlite_server
 
 VIEW = "system-view-token-5d1c"
 WRONG = "system-wrong-token-77ab"
@@ -27,23 +27,11 @@ EVENT = {
 }
 
 
-class GuardedServer(ServerProcess):
-    """A server with view tokens set (and every request in its access log)."""
-
-    def environment(self) -> dict[str, str]:
-        """The usual environment plus SKYWATCH_VIEW_TOKENS."""
-        return {**super().environment(), "SKYWATCH_VIEW_TOKENS": VIEW}
-
-
 @pytest.fixture
 def guarded(tmp_path: Path) -> Iterator[ServerProcess]:
-    server = GuardedServer(
-        name="guarded",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'guarded.db'}",
-        data_dir=tmp_path / "data",
-        log=tmp_path / "guarded.log",
-        token=TOKEN,
-        serve_args=("--access-log",),
+    # With every request in its access log: the log must still hold no token.
+    server = sqlite_server(
+        tmp_path, "guarded", serve_args=("--access-log",), SKYWATCH_VIEW_TOKENS=VIEW
     )
     server.start()
     yield server

@@ -19,17 +19,16 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Response
 
-from tests.system.conftest import AUTH
-from tests.system.limits_server import LimitedServer, limited_server
+from tests.system.conftest import AUTH, ServerProcess, sqlite_server
 
 BODY_LIMIT = 64 * 1024
 STREAMS = 3
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[LimitedServer]:
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
     """A server with a 64 KiB body limit and 3 websockets per client address."""
-    process = limited_server(
+    process = sqlite_server(
         tmp_path,
         "limits",
         SKYWATCH_MAX_BODY_BYTES=str(BODY_LIMIT),
@@ -42,7 +41,7 @@ def server(tmp_path: Path) -> Iterator[LimitedServer]:
         process.stop()
 
 
-def post_chunked(server: LimitedServer, path: str, total: int) -> bytes:
+def post_chunked(server: ServerProcess, path: str, total: int) -> bytes:
     """POST `total` bytes with Transfer-Encoding: chunked over a raw socket; the answer."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
         head = (
@@ -67,7 +66,7 @@ def post_chunked(server: LimitedServer, path: str, total: int) -> bytes:
 
 
 @pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/replays"])
-def test_a_chunked_body_over_the_limit_is_413(server: LimitedServer, path: str) -> None:
+def test_a_chunked_body_over_the_limit_is_413(server: ServerProcess, path: str) -> None:
     answer = post_chunked(server, path, 16 * BODY_LIMIT)
     assert answer.startswith(b"HTTP/1.1 413 "), answer[:300]
     with server.client() as client:
@@ -76,14 +75,14 @@ def test_a_chunked_body_over_the_limit_is_413(server: LimitedServer, path: str) 
 
 
 @contextlib.asynccontextmanager
-async def stream(server: LimitedServer, path: str) -> AsyncIterator[ClientConnection]:
+async def stream(server: ServerProcess, path: str) -> AsyncIterator[ClientConnection]:
     """A websocket on `path` that has received its first message."""
     async with connect(f"ws://127.0.0.1:{server.port}{path}", open_timeout=10) as ws:
         await asyncio.wait_for(ws.recv(), 10)
         yield ws
 
 
-async def refused(server: LimitedServer, path: str) -> Response | None:
+async def refused(server: ServerProcess, path: str) -> Response | None:
     """The HTTP answer refusing a handshake on `path`, or None when it was accepted."""
     try:
         async with connect(f"ws://127.0.0.1:{server.port}{path}", open_timeout=10):
@@ -92,7 +91,7 @@ async def refused(server: LimitedServer, path: str) -> Response | None:
         return error.response
 
 
-def replay_path(server: LimitedServer) -> str:
+def replay_path(server: ServerProcess) -> str:
     event = {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00+03:00"}
     with server.client(**AUTH) as client:
         assert client.post("/api/v1/events", json=event).status_code == 201
@@ -100,7 +99,7 @@ def replay_path(server: LimitedServer) -> str:
     return f"/api/v1/replays/{session['id']}/stream"
 
 
-async def test_streams_per_address_are_limited_on_every_route(server: LimitedServer) -> None:
+async def test_streams_per_address_are_limited_on_every_route(server: ServerProcess) -> None:
     routes = ["/api/v1/stream?night=2025-07-04", "/dashboard/stream", replay_path(server)]
     async with contextlib.AsyncExitStack() as others:
         first = await others.enter_async_context(stream(server, routes[0]))

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.system.conftest import AUTH, TOKEN, ServerProcess, clean_environment
+from tests.system.conftest import AUTH, TOKEN, ServerProcess
 from tests.system.test_postgres_outage import assert_unavailable, launch, stored
 from tests.system.throwaway import ThrowawayPostgres, throwaway_postgres
 
@@ -26,15 +26,6 @@ DATABASE_TIMEOUT = 2.0
 # pool's wait for a connection if every pooled one is hung too.
 ANSWER_WITHIN = 3 * DATABASE_TIMEOUT + 2.0
 RECOVERY_SECONDS = 5.0
-
-
-class TimeoutServer(ServerProcess):
-    """A server with a short database timeout."""
-
-    def environment(self) -> dict[str, str]:
-        return clean_environment(
-            {**super().environment(), "SKYWATCH_DATABASE_TIMEOUT": str(DATABASE_TIMEOUT)}
-        )
 
 
 @pytest.fixture
@@ -49,8 +40,9 @@ def cluster() -> Iterator[ThrowawayPostgres]:
 
 @pytest.fixture
 def hang_server(cluster: ThrowawayPostgres, tmp_path: Path) -> Iterator[ServerProcess]:
-    server = TimeoutServer(
+    server = ServerProcess(
         name="hang",
+        settings={"SKYWATCH_DATABASE_TIMEOUT": str(DATABASE_TIMEOUT)},
         database_url=cluster.create_database(),
         data_dir=tmp_path / "data",
         log=tmp_path / "server.log",

@@ -23,8 +23,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.system.conftest import AUTH
-from tests.system.limits_server import LimitedServer, limited_server
+from tests.system.conftest import AUTH, ServerProcess, sqlite_server
 
 NIGHT = "2025-07-04"
 STALLED = 5
@@ -39,9 +38,9 @@ GROWTH_BOUND_MB = 100.0
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[LimitedServer]:
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
     """A server with the default stream limits (SQLite, synchronous NORMAL for speed)."""
-    process = limited_server(tmp_path, "memory", SKYWATCH_SQLITE_SYNCHRONOUS="NORMAL")
+    process = sqlite_server(tmp_path, "memory", SKYWATCH_SQLITE_SYNCHRONOUS="NORMAL")
     try:
         process.start()
         yield process
@@ -70,7 +69,7 @@ def events(prefix: str, start: int) -> list[dict[str, Any]]:
     ]
 
 
-async def post_all(server: LimitedServer, prefix: str, total: int) -> None:
+async def post_all(server: ServerProcess, prefix: str, total: int) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=60, headers=AUTH) as client:
         for start in range(0, total, BATCH):
             response = await client.post("/api/v1/events", json=events(prefix, start))
@@ -100,7 +99,7 @@ async def sample_peak(pid: int, stop: asyncio.Event) -> float:
     return peak
 
 
-async def test_stalled_clients_keep_server_memory_bounded(server: LimitedServer) -> None:
+async def test_stalled_clients_keep_server_memory_bounded(server: ServerProcess) -> None:
     assert server.process is not None
     pid = server.process.pid
     url = f"ws://127.0.0.1:{server.port}/api/v1/stream?night={NIGHT}"
