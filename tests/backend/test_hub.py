@@ -11,12 +11,16 @@ import orjson
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.auth import TokenBook
 from backend.changes import Change
+from backend.config import Settings
 from backend.db import create_engine
 from backend.hub import FRAME_CHANGES, Hub, SubscriberOverflowError, Subscription, encode_frames
 from backend.migrations import upgrade_database
 from backend.records import to_row
+from backend.replay import NightTimelines, ReplaySessions
 from backend.schemas import EventIn
+from backend.services import Services
 from backend.writer import GroupCommitWriter, store_for
 
 
@@ -35,6 +39,19 @@ class Rig:
         )
         rows = [to_row(event, received_at=datetime.now(UTC)) for _ in range(count)]
         await self.writer.insert(rows, client_ids=[])
+
+    def services(self) -> Services:
+        """The app's services around this rig (one worker, no Redis), for the dashboard."""
+        return Services(
+            Settings(),
+            self.engine,
+            self.writer,
+            self.hub,
+            None,
+            TokenBook(["t"]),
+            ReplaySessions(self.engine),
+            NightTimelines(self.engine),
+        )
 
 
 @pytest.fixture

@@ -11,12 +11,8 @@ from datetime import UTC, date, datetime
 import orjson
 import pytest
 
-from backend.auth import TokenBook
-from backend.config import Settings
 from backend.records import to_row
-from backend.replay import NightTimelines, ReplaySessions
 from backend.schemas import EventIn
-from backend.services import Services
 from dashboard.live import NightViews
 from dashboard.shared_view import Viewer
 from dashboard.source import ServiceSource
@@ -27,17 +23,7 @@ NIGHT = date(2025, 7, 4)  # the night of the events Rig.post commits
 
 @pytest.fixture
 async def views(rig: Rig) -> AsyncIterator[NightViews]:  # noqa: F811
-    services = Services(
-        Settings(),
-        rig.engine,
-        rig.writer,
-        rig.hub,
-        None,
-        TokenBook(["t"]),
-        ReplaySessions(rig.engine),
-        NightTimelines(rig.engine),
-    )
-    night_views = NightViews(ServiceSource(services))
+    night_views = NightViews(ServiceSource(rig.services()))
     yield night_views
     await night_views.close()
 

@@ -10,11 +10,9 @@ import orjson
 import pytest
 from sqlalchemy import delete
 
-from backend.auth import TokenBook
-from backend.config import Settings
 from backend.models import replay_sessions_table
 from backend.records import to_row
-from backend.replay import NightTimelines, ReplaySessions, Session, utc_now
+from backend.replay import Session, utc_now
 from backend.schemas import EventIn
 from backend.services import Services
 from dashboard.replay_view import ReplayViews, clock_text
@@ -40,16 +38,7 @@ async def services(rig: Rig) -> Services:  # noqa: F811
         for at, count in WAVES.items()
     ]
     await rig.writer.insert(rows, client_ids=[])
-    return Services(
-        Settings(),
-        rig.engine,
-        rig.writer,
-        rig.hub,
-        None,
-        TokenBook(["t"]),
-        ReplaySessions(rig.engine),
-        NightTimelines(rig.engine),
-    )
+    return rig.services()
 
 
 @pytest.fixture

@@ -34,6 +34,17 @@ def server(cluster: ThrowawayPostgres, start_server: StartServer) -> ServerProce
     return start_server(cluster.create_database())
 
 
+def start_cli(*args: str) -> subprocess.Popen[str]:
+    """`skywatch <args>` running in the background with the write token, output captured."""
+    return subprocess.Popen(
+        [str(SKYWATCH), *args],
+        env=environment({"SKYWATCH_TOKEN": TOKEN}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def recording(path: Path) -> Path:
     lines = [
         orjson.dumps(
@@ -57,13 +68,7 @@ def test_load_waits_out_a_database_outage(
     night = recording(tmp_path / "night.jsonl")
     cluster.stop("immediate")
     try:
-        loading = subprocess.Popen(
-            [str(SKYWATCH), "load", str(night), "--url", server.url, "--batch-size", "50"],
-            env=environment({"SKYWATCH_TOKEN": TOKEN}),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        loading = start_cli("load", str(night), "--url", server.url, "--batch-size", "50")
         time.sleep(OUTAGE_SECONDS)
         assert loading.poll() is None, f"load gave up during the outage: {loading.communicate()}"
     finally:
@@ -100,13 +105,7 @@ def test_replay_waits_for_a_restarting_server(start_server: StartServer, tmp_pat
     server = start_server(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
     # 300 events a second of night time apart, at 60x: five seconds of posting.
     night = recording(tmp_path / "night.jsonl")
-    replaying = subprocess.Popen(
-        [str(SKYWATCH), "replay", str(night), "--url", server.url, "--speed", "60"],
-        env=environment({"SKYWATCH_TOKEN": TOKEN}),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    replaying = start_cli("replay", str(night), "--url", server.url, "--speed", "60")
     time.sleep(1.5)
     server.stop()
     time.sleep(1.0)  # a deploy: nobody listens for a moment
