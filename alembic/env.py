@@ -9,8 +9,8 @@ from sqlalchemy.engine import Connection
 
 from alembic import context
 from backend.config import Settings
-from backend.db import create_engine
-from backend.models import Base
+from backend.store.db import create_engine
+from backend.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

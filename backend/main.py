@@ -9,22 +9,22 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from backend.api import events, health, replays, stats, stream
-from backend.api.access import AccessControl, install_readers
-from backend.api.body_limit import BodyLimit
-from backend.api.docs import install_docs
 from backend.api.errors import install_error_handlers
-from backend.api.ingest_path import IngestFastPath
-from backend.api.stream_limit import StreamLimit
+from backend.api.middleware.access import AccessControl, install_readers
+from backend.api.middleware.body_limit import BodyLimit
+from backend.api.middleware.ingest_path import IngestFastPath
+from backend.api.middleware.stream_limit import StreamLimit
+from backend.api.routes import events, health, replays, stats, stream
+from backend.api.routes.docs import install_docs
 from backend.auth import TokenBook, ensure_write_tokens
-from backend.bus import RedisBus
 from backend.config import Settings
-from backend.db import create_engine
-from backend.hub import Hub
-from backend.migrations import upgrade_database
-from backend.replay import NightTimelines, ReplaySessions
+from backend.ingest.writer import GroupCommitWriter, store_for
+from backend.replay.sessions import NightTimelines, ReplaySessions
 from backend.services import Services
-from backend.writer import GroupCommitWriter, store_for
+from backend.store.db import create_engine
+from backend.store.migrations import upgrade_database
+from backend.stream.bus import RedisBus
+from backend.stream.hub import Hub
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.auth import TokenBook
-from backend.bus import RedisBus
 from backend.config import Settings
-from backend.hub import Hub
-from backend.replay import NightTimelines, ReplaySessions
-from backend.writer import GroupCommitWriter
+from backend.ingest.writer import GroupCommitWriter
+from backend.replay.sessions import NightTimelines, ReplaySessions
+from backend.stream.bus import RedisBus
+from backend.stream.hub import Hub
 
 
 @dataclass(slots=True)

@@ -67,11 +67,11 @@ class Target:
         if not self.product:
             return [sys.executable, "-m", "bench.fanout_baseline", "--port", str(port)]
         if not self.deflate:
-            return [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+            return [sys.executable, "-m", "backend.cli.main", "serve", "--port", str(port)]
         # `skywatch serve` has no switch for deflate: same uvicorn settings, deflate on.
         return [
             *(sys.executable, "-m", "uvicorn", "backend.main:create_app", "--factory"),
-            *("--port", str(port), "--ws", "backend.ws_protocol:StreamWebSocketProtocol"),
+            *("--port", str(port), "--ws", "backend.stream.ws_protocol:StreamWebSocketProtocol"),
             *("--ws-ping-interval", "20", "--ws-ping-timeout", "20", "--no-proxy-headers"),
             *("--ws-per-message-deflate", "true", "--no-access-log"),
         ]

@@ -69,7 +69,7 @@ def running_server(
     *, port: int, workers: int = 1, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """The base URL of a fresh `skywatch serve`; stopped (and its data removed) on exit."""
-    command = [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "backend.cli.main", "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
     with serving(command, port=port, env=env) as server:
         yield server.url

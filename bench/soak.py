@@ -167,7 +167,7 @@ def measure(args: argparse.Namespace) -> Soak:
     )
     soak = Soak(run=run)
     port = _port(args.port)
-    command = [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "backend.cli.main", "serve", "--port", str(port)]
     with serving(command, port=port) as server:
         uvloop.run(_exercise(server, soak, args))
         log = server.log.read_text(errors="replace").splitlines()

@@ -23,21 +23,21 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from backend.api.access import allow_page_scripts
-from backend.api.csp import HEADER as CSP
-from backend.api.csp import inline_policy
 from backend.api.errors import ApiError, error_response
+from backend.api.middleware.access import allow_page_scripts
+from backend.api.middleware.csp import HEADER as CSP
+from backend.api.middleware.csp import inline_policy
 from backend.config import Settings
+from backend.domain.schemas import ErrorOut, NightLabel
 from backend.main import create_app as create_service
-from backend.schemas import ErrorOut, NightLabel
 from dashboard import ids
 from dashboard.layout import layout
-from dashboard.live import NightViews
-from dashboard.replay_view import ReplayViews
 from dashboard.report import report_html
 from dashboard.source import ServiceSource
 from dashboard.state import fold_records
 from dashboard.stream import dashboard_replay_stream, dashboard_stream
+from dashboard.views.night import NightViews
+from dashboard.views.replay import ReplayViews
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

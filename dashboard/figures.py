@@ -6,9 +6,9 @@ import math
 from datetime import timedelta
 from typing import Any
 
-from backend.nights import KYIV
-from backend.regions import REGIONS
-from backend.schemas import WEAPONS
+from backend.domain.nights import KYIV
+from backend.domain.regions import REGIONS
+from backend.domain.schemas import WEAPONS
 from dashboard.geometry import outlines
 from dashboard.state import BIN, DashboardState
 

@@ -87,7 +87,7 @@ def _polygons(geometry: dict[str, Any]) -> list[list[Ring]]:
 @cache
 def outlines(tolerance: float = TOLERANCE) -> tuple[Outline, ...]:
     """Every oblast's simplified outline, in code order."""
-    text = files("backend").joinpath("data/ukraine-adm1.geojson").read_text(encoding="utf-8")
+    text = files("backend.domain").joinpath("data/ukraine-adm1.geojson").read_text(encoding="utf-8")
     found = []
     for feature in json.loads(text)["features"]:
         properties = feature["properties"]

@@ -6,11 +6,11 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol
 
-from backend.changes import latest_cursor
-from backend.events import EventFilter, iter_events, nights
-from backend.hub import Subscription
-from backend.replay import NightTimeline, Session
+from backend.replay.sessions import NightTimeline, Session
 from backend.services import Services
+from backend.store.changes import latest_cursor
+from backend.store.queries import EventFilter, iter_events, nights
+from backend.stream.hub import Subscription
 
 
 class EventSource(Protocol):

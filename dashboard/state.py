@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.nights import night_window
-from backend.tallies import FoldRow, Tally
+from backend.domain.nights import night_window
+from backend.domain.tallies import FoldRow, Tally
 
 BIN = timedelta(minutes=10)
 FEED_LENGTH = 50

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import Query, WebSocket
 
-from backend.nights import current_night
-from backend.schemas import NightLabel
-from backend.streaming import run_while_connected
-from dashboard.live import NightView, NightViews
-from dashboard.replay_view import ReplayViews
-from dashboard.shared_view import Viewer
+from backend.domain.nights import current_night
+from backend.domain.schemas import NightLabel
+from backend.stream.session import run_while_connected
+from dashboard.views.night import NightView, NightViews
+from dashboard.views.replay import ReplayViews
+from dashboard.views.shared import Viewer
 
 HEARTBEAT_SECONDS = 10.0
 CLOSE_TOO_SLOW = 4008

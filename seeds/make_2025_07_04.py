@@ -62,7 +62,7 @@ WAVES: tuple[tuple[str, str, int, int, tuple[str, ...]], ...] = (
     ("2025-07-04T03:30", "Kursk oblast", 18, 9, ("UA-59", "UA-74", "UA-32")),
 )
 
-# Towns of backend/data/cities.csv per region, for shoot-downs reported near a town.
+# Towns of backend/domain/data/cities.csv per region, for shoot-downs reported near a town.
 TOWNS = {
     "UA-12": ("Dnipro", "Pavlohrad", "Synelnykove"),
     "UA-18": ("Zhytomyr", "Korosten", "Malyn"),

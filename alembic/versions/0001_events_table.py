@@ -19,7 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _seq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-# SQLite keeps instants as integer microseconds since the epoch (see backend.models.UTCDateTime).
+# SQLite keeps instants as integer microseconds since the epoch (see backend.store.models.UTCDateTime).
 _instant = sa.DateTime(timezone=True).with_variant(sa.BigInteger(), "sqlite")
 
 

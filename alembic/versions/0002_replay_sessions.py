@@ -18,7 +18,7 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# SQLite keeps instants as integer microseconds since the epoch (see backend.models.UTCDateTime).
+# SQLite keeps instants as integer microseconds since the epoch (see backend.store.models.UTCDateTime).
 _instant = sa.DateTime(timezone=True).with_variant(sa.BigInteger(), "sqlite")
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backend.records import dumps
+from backend.domain.records import dumps
 
 log = logging.getLogger(__name__)
 # Seconds a client should wait before retrying when the database did not answer.

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import AfterValidator
 
-from backend.regions import resolve_region
-from backend.schemas import NightLabel
+from backend.domain.regions import resolve_region
+from backend.domain.schemas import NightLabel
 
 
 def _region(value: str | None) -> str | None:

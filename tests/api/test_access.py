@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from backend.api.access import SESSION_COOKIE
-from backend.api.csp import source_hash
+from backend.api.middleware.access import SESSION_COOKIE
+from backend.api.middleware.csp import source_hash
 from backend.auth import TokenBook
 from backend.config import Settings
 from dashboard.app import create_app

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketDenialResponse
 
 from backend.config import Settings
+from backend.domain.schemas import EventIn
 from backend.main import create_app
-from backend.schemas import EventIn
 from tests.api.conftest import AUTH, TOKEN
 from tests.api.test_events_post import event, stored_count
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from backend.nights import KYIV, night_window
+from backend.domain.nights import KYIV, night_window
 from tests.api.test_events_post import event, post
 
 NIGHT = "2025-07-04"

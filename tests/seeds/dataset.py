@@ -1,4 +1,4 @@
-"""The shared Air Force CSV and its national sums, read independently of backend.importer."""
+"""The shared Air Force CSV and its national sums, read independently of backend.cli.import_csv."""
 
 from __future__ import annotations
 

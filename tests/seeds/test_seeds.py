@@ -17,11 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
-from backend.gazetteer import find_city, locate
-from backend.importer import import_file, write_jsonl
-from backend.loader import load_file
-from backend.nights import KYIV, night_of
-from backend.schemas import EVENT_FIELDS, EventIn
+from backend.cli.import_csv import import_file, write_jsonl
+from backend.cli.load import load_file
+from backend.domain.gazetteer import find_city, locate
+from backend.domain.nights import KYIV, night_of
+from backend.domain.schemas import EVENT_FIELDS, EventIn
 from tests.api.conftest import TOKEN
 from tests.seeds.dataset import dataset, national_sums
 

@@ -12,7 +12,7 @@ import httpx
 import orjson
 import pytest
 
-from backend.resilient_post import post_until_answered
+from backend.cli.retry import post_until_answered
 from tests.system.conftest import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
 from tests.system.conftest import clean_environment as environment
 from tests.system.test_postgres_outage import stored

@@ -21,8 +21,8 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from backend.bus import CHANNEL
-from backend.tasks import cancel_all
+from backend.stream.bus import CHANNEL
+from backend.stream.tasks import cancel_all
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.system.conftest import AUTH, TOKEN, ServerProcess
 from tests.system.throwaway import ThrowawayRedis
@@ -207,7 +207,7 @@ async def wait_for_subscribers(server: ThrowawayRedis, count: int, seconds: floa
         await asyncio.sleep(0.05)
 
 
-# Bus reconnect attempts back off up to 5 s (backend/bus.py), so that is the longest a worker
+# Bus reconnect attempts back off up to 5 s (backend/stream/bus.py), so that is the longest a worker
 # may take to notice Redis is back; the catch-up read after it takes milliseconds.
 REDIS_RECOVERY_SECONDS = 8.0
 REDIS_OUTAGE_SECONDS = 3.0

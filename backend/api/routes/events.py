@@ -1,0 +1,132 @@
+"""Event endpoints: ingest, retraction, listing and the JSON Lines recording."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from backend.api.deps import ServicesDep, WriteAccess
+from backend.api.errors import RETRY_AFTER_SECONDS, ApiError
+from backend.api.middleware.ingest_path import ingest
+from backend.api.params import NightParam, RegionParam
+from backend.domain.records import dumps
+from backend.domain.schemas import (
+    ErrorOut,
+    EventIn,
+    EventOut,
+    IngestResult,
+    Kind,
+    RetractResult,
+    Weapon,
+)
+from backend.ingest.writer import StoreUnavailableError
+from backend.store.queries import EventFilter, iter_events, list_events
+
+router = APIRouter(tags=["events"])
+# Cursors are 64-bit signed integers in both stores; a larger one cannot even be compared.
+MAX_SEQ = 2**63 - 1
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 409, 413, 415, 422, 503)
+}
+_EVENT_SCHEMA = EventIn.model_json_schema()
+_BODY_SCHEMA = {
+    "anyOf": [
+        _EVENT_SCHEMA,
+        {"type": "array", "items": _EVENT_SCHEMA, "minItems": 1, "maxItems": 10_000},
+    ]
+}
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    return Response(dumps(value), status_code=status, media_type="application/json")
+
+
+@router.post(
+    "/events",
+    status_code=201,
+    response_model=IngestResult,
+    responses={200: {"model": IngestResult, "description": "All were duplicates."}, **_ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _BODY_SCHEMA}},
+        },
+        "security": [{"HTTPBearer": []}],
+    },
+    summary="Store one event or a batch of 1-10,000, atomically",
+)
+async def post_events(request: Request) -> Response:
+    """Answers 201 after commit (200 when every event was a duplicate).
+
+    In the running app IngestFastPath answers this route before FastAPI's routing; this
+    declaration documents it and serves it wherever the fast path is not installed.
+    """
+    return await ingest(request)
+
+
+@router.delete(
+    "/events/{event_id}",
+    dependencies=[WriteAccess],
+    response_model=RetractResult,
+    responses={404: {"model": ErrorOut}, **_ERRORS},
+    summary="Retract an event: kept, marked retracted, left out of every tally",
+)
+async def retract_event(
+    services: ServicesDep,
+    event_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")],
+) -> Response:
+    """Idempotent: retracting a retracted event answers the same."""
+    try:
+        outcome = await services.writer.retract(event_id)
+    except StoreUnavailableError:
+        raise ApiError(
+            503, "database unavailable: nothing changed, retry", retry_after=RETRY_AFTER_SECONDS
+        ) from None
+    if outcome is None:
+        raise ApiError(404, f"no event with id {event_id!r}")
+    return _json({"id": outcome.id, "seq": outcome.seq, "retracted": True})
+
+
+async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    async for record in records:
+        yield dumps(record) + b"\n"
+
+
+@router.get(
+    "/events",
+    response_model=list[EventOut],
+    responses={
+        200: {
+            "description": "A JSON array, or with format=jsonl one EventOut object per line.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
+        422: {"model": ErrorOut},
+    },
+    summary="List events in seq order; format=jsonl streams the recording format",
+)
+async def get_events(
+    services: ServicesDep,
+    region: RegionParam = None,
+    night: NightParam = None,
+    kind: Kind | None = None,
+    weapon: Weapon | None = None,
+    since: Annotated[
+        int | None, Query(ge=0, le=MAX_SEQ, description="Only events with a larger seq.")
+    ] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=100_000, description="Default 1000 for JSON, all for jsonl.")
+    ] = None,
+    format: Literal["json", "jsonl"] = "json",
+) -> Response:
+    """Retracted events are included, flagged `retracted: true`."""
+    where = EventFilter(night=night, kind=kind, weapon=weapon, region=region, since=since)
+    if format == "jsonl":
+        return StreamingResponse(
+            _jsonl(iter_events(services.engine, where, limit=limit)),
+            media_type="application/x-ndjson",
+        )
+    return _json(await list_events(services.engine, where, limit=limit or 1000))

@@ -1,0 +1,118 @@
+"""Replay sessions: one clock per briefing, controlled from any screen, followed by all."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, WebSocket
+from fastapi.responses import Response
+from starlette.websockets import WebSocketDisconnect
+
+from backend.api.deps import ServicesDep
+from backend.api.errors import ApiError
+from backend.domain.records import dumps
+from backend.domain.schemas import ErrorOut, ReplayControl, ReplayCreate, ReplayOut, StatsOut
+from backend.domain.tallies import stats_of
+from backend.replay.sessions import Session, utc_now
+from backend.replay.stream import ReplayStreamSession
+from backend.services import Services
+from backend.stream.session import run_while_connected
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/replays", tags=["replays"])
+SessionId = Annotated[str, Path(max_length=36)]
+# A replay starts a moment before the night's first event, not at noon the day before.
+LEAD_IN = timedelta(minutes=1)
+# Every refusal a route can answer, so that clients (and the schema check) know them all.
+_READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (404, 422)
+}
+_BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 404, 413, 422)
+}
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    return Response(dumps(value), status_code=status, media_type="application/json")
+
+
+async def _session(services: Services, session_id: str) -> Session:
+    session = await services.replays.get(session_id)
+    if session is None:
+        raise ApiError(404, f"no replay session {session_id!r}")
+    return session
+
+
+@router.post("", status_code=201, response_model=ReplayOut, responses=_BODY_ERRORS)
+async def create_replay(services: ServicesDep, body: ReplayCreate) -> Response:
+    """Start a replay of a recorded night; every screen may then follow it by id."""
+    timeline = await services.timelines.get(body.night)
+    if not timeline.events:
+        raise ApiError(404, f"night: no events recorded for {body.night}")
+    position = body.position or timeline.times[0] - LEAD_IN
+    now = utc_now()
+    session = await services.replays.create(
+        night=body.night, speed=body.speed, position=position, now=now
+    )
+    return _json(session.describe(now), 201)
+
+
+@router.get("/{session_id}", response_model=ReplayOut, responses=_READ_ERRORS)
+async def get_replay(services: ServicesDep, session_id: SessionId) -> Response:
+    """The session's clock now."""
+    session = await _session(services, session_id)
+    return _json(session.describe(utc_now()))
+
+
+@router.post("/{session_id}/control", response_model=ReplayOut, responses=_BODY_ERRORS)
+async def control_replay(
+    services: ServicesDep, session_id: SessionId, body: ReplayControl
+) -> Response:
+    """Play, pause, seek or change speed; the clock is re-anchored at this instant."""
+    session = await _session(services, session_id)
+    now = utc_now()
+    clock = session.clock
+    if body.action == "play":
+        clock = clock.play(now)
+    elif body.action == "pause":
+        clock = clock.pause(now)
+    elif body.action == "seek" and body.position is not None:
+        clock = clock.seek(body.position, now)
+    elif body.action == "speed" and body.speed is not None:
+        clock = clock.with_speed(body.speed, now)
+    saved = await services.replays.save(session, clock)
+    return _json(saved.describe(now))
+
+
+@router.get("/{session_id}/stats", response_model=StatsOut, responses=_READ_ERRORS)
+async def replay_stats(services: ServicesDep, session_id: SessionId) -> Response:
+    """Tallies of the night's events up to the session's position."""
+    session = await _session(services, session_id)
+    position = session.clock.position(utc_now())
+    timeline = await services.timelines.get(session.night)
+    stats = stats_of(timeline.tally_at(position), night=session.night)
+    return _json({**stats, "position": position})
+
+
+@router.websocket("/{session_id}/stream")
+async def replay_stream(
+    websocket: WebSocket,
+    session_id: str,
+    poll: Annotated[float, Query(ge=0.05, le=5)] = 0.25,
+) -> None:
+    """Snapshot at the position, then events as the replay clock passes them."""
+    services: Services = websocket.app.state.services
+    session = await services.replays.get(session_id)
+    await websocket.accept()
+    if session is None:
+        await websocket.close(code=4004, reason=f"no replay session {session_id!r}")
+        return
+    streamer = ReplayStreamSession(services, session, websocket.send_text, poll_seconds=poll)
+    serving = await run_while_connected(streamer.run(), websocket.receive)
+    if not serving.cancelled() and serving.exception() is not None:
+        log.error("replay stream failed", exc_info=serving.exception())
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await websocket.close(code=1011, reason="server error; reconnect")

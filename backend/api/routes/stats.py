@@ -1,0 +1,116 @@
+"""Tally endpoints: stats of a night or a range, and the list of nights."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from backend.api.deps import ServicesDep
+from backend.api.errors import ApiError
+from backend.api.params import NightParam
+from backend.domain.nights import current_night
+from backend.domain.records import dumps
+from backend.domain.schemas import (
+    ErrorOut,
+    NightSummary,
+    StatsOut,
+    parse_night_label,
+    parse_rfc3339,
+)
+from backend.domain.tallies import stats_of
+from backend.store.queries import nights, tally
+
+router = APIRouter(tags=["stats"])
+
+_BOUND = (
+    "A night label YYYY-MM-DD (inclusive), or an RFC 3339 date-time with offset (events at or "
+    "after `from` and at or before `to`)."
+)
+
+
+def _bound(name: str, value: str) -> date | datetime:
+    try:
+        return _night(value) if len(value) == 10 else _instant(value)
+    except ValueError as error:
+        raise ApiError(
+            422,
+            [
+                {
+                    "loc": ["query", name],
+                    "index": None,
+                    "field": name,
+                    "msg": f"{name}: must be YYYY-MM-DD or an RFC 3339 date-time ({error})",
+                    "type": "value_error",
+                }
+            ],
+        ) from None
+
+
+def _night(value: str) -> date:
+    parse_night_label(value)  # the same years as every other night label
+    return date.fromisoformat(value)
+
+
+def _instant(value: str) -> datetime:
+    parsed = parse_rfc3339(value)
+    assert isinstance(parsed, datetime)
+    return parsed
+
+
+@router.get(
+    "/stats",
+    response_model=StatsOut,
+    responses={422: {"model": ErrorOut}},
+    summary="Tallies of a night (default: the current one) or of a range",
+)
+async def get_stats(
+    services: ServicesDep,
+    night: NightParam = None,
+    from_: Annotated[str | None, Query(alias="from", description=_BOUND, max_length=64)] = None,
+    to: Annotated[str | None, Query(description=_BOUND, max_length=64)] = None,
+) -> Response:
+    """Counts are sums of `count` over events that are not retracted."""
+    if from_ is None and to is None:
+        label = night or current_night()
+        result = stats_of(await tally(services.engine, nights=(label, label)), night=label)
+        return Response(dumps(result), media_type="application/json")
+    if night is not None:
+        raise ApiError(422, "give either night or from/to, not both")
+    if from_ is None:
+        raise ApiError(422, "from: required together with to")
+    start = _bound("from", from_)
+    end = _bound("to", to) if to is not None else None
+    result = await _range_stats(services, start, end)
+    return Response(dumps(result), media_type="application/json")
+
+
+async def _range_stats(
+    services: ServicesDep, start: date | datetime, end: date | datetime | None
+) -> dict[str, Any]:
+    if isinstance(start, datetime):
+        if end is not None and not isinstance(end, datetime):
+            raise ApiError(422, "to: must be a date-time like from")
+        stop = end or datetime.now(start.tzinfo)
+        return {
+            **stats_of(await tally(services.engine, between=(start, stop)), night=None),
+            "from": start,
+            "to": stop,
+        }
+    if isinstance(end, datetime):
+        raise ApiError(422, "to: must be a night label like from")
+    last = end or current_night()
+    label = start if start == last else None
+    return {
+        **stats_of(await tally(services.engine, nights=(start, last)), night=label),
+        "from": start,
+        "to": last,
+    }
+
+
+@router.get("/nights", response_model=list[NightSummary], summary="Every night with its totals")
+async def get_nights(services: ServicesDep) -> Response:
+    """Oldest first; retracted events left out."""
+    return Response(dumps(await nights(services.engine)), media_type="application/json")

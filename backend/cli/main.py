@@ -1,0 +1,321 @@
+"""The `skywatch` command: serve, load a recording, upgrade the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import make_url
+from websockets.exceptions import WebSocketException
+
+from backend.auth import ensure_write_tokens, read_token_file
+from backend.cli.import_csv import CsvFormatError, import_file, summarize, write_jsonl
+from backend.cli.load import LoadError, load_file
+from backend.cli.record import bearer, record, replay_file
+from backend.config import Settings
+from backend.ingest.demo import load_demo_if_empty
+from backend.store.db import create_engine
+from backend.store.migrations import upgrade_database
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+_READ_TOKEN_HELP = (
+    "view or write token, needed when the server sets SKYWATCH_VIEW_TOKENS "
+    "(default: SKYWATCH_TOKEN, else the local write token)"
+)
+
+
+def _batch_size(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 10000")
+    return value
+
+
+def _night(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a night label (YYYY-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="skywatch", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API and dashboard")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--demo", action="store_true", help="load the night of 3-4 July 2025 into an empty store"
+    )
+
+    load = commands.add_parser("load", help="post a JSON Lines recording to a server")
+    load.add_argument("file", type=Path)
+    load.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    load.add_argument("--token", default=None, help="write token (default: the local one)")
+    load.add_argument("--batch-size", type=_batch_size, default=1000, help="1-10000 events")
+
+    imports = commands.add_parser(
+        "import-csv", help="post the national rows of the Air Force dataset's CSV to a server"
+    )
+    imports.add_argument("file", type=Path, help="missile_attacks_daily.csv")
+    imports.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    imports.add_argument("--token", default=None, help="write token (default: the local one)")
+    imports.add_argument("--batch-size", type=_batch_size, default=1000, help="1-10000 events")
+    imports.add_argument(
+        "--night", type=_night, action="append", help="only this night (YYYY-MM-DD); repeatable"
+    )
+    imports.add_argument("--dry-run", action="store_true", help="check and count; post nothing")
+    imports.add_argument("--skip-bad", action="store_true", help="import the good rows anyway")
+    imports.add_argument("--output", type=Path, help="write JSON Lines here instead of posting")
+
+    rec = commands.add_parser("record", help="write the live stream as JSON Lines to stdout")
+    rec.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    rec.add_argument("--night", default=None, help="YYYY-MM-DD (default: the current night)")
+    rec.add_argument("--duration", type=float, default=None, help="stop after N seconds")
+    rec.add_argument("--token", default=None, help=_READ_TOKEN_HELP)
+
+    rep = commands.add_parser("replay", help="post a recording into a server as if live")
+    rep.add_argument("file", type=Path)
+    rep.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    rep.add_argument("--token", default=None, help="write token (default: the local one)")
+    rep.add_argument("--speed", type=float, default=60.0, help="times faster than real time")
+    rep.add_argument(
+        "--rebase-now", action="store_true", help="shift times so the first event is now"
+    )
+
+    report = commands.add_parser("report", help="save a night's self-contained HTML report")
+    report.add_argument("night", type=date.fromisoformat, help="YYYY-MM-DD")
+    report.add_argument("-o", "--output", type=Path, default=None)
+    report.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
+    report.add_argument("--token", default=None, help=_READ_TOKEN_HELP)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations up to the newest")
+    return parser
+
+
+def _upgrade(settings: Settings) -> None:
+    async def run() -> None:
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            await upgrade_database(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    if args.workers > 1 and not settings.redis_url:
+        print(
+            "skywatch: --workers above 1 needs SKYWATCH_REDIS_URL, so that workers can tell "
+            "each other about new events",
+            file=sys.stderr,
+        )
+        return 2
+    _upgrade(settings)
+    if args.demo:
+        loaded = asyncio.run(load_demo_if_empty(settings))
+        if loaded:
+            print(f"Demo: loaded {loaded} events of the night of 3-4 July 2025")
+    tokens, generated = ensure_write_tokens(settings)
+    if generated:
+        print(f"Generated a write token (saved in {settings.token_file}):\n  {tokens[0]}")
+    elif not settings.api_tokens:
+        print(f"Write token: in {settings.token_file}")
+    print(f"Skywatch on http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
+    uvicorn.run(
+        "dashboard.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+        log_level="info",
+        # uvicorn's websockets-sansio protocol, plus a writer of shared pre-encoded frames for
+        # live-stream fan-out (backend/stream/ws_protocol.py).
+        ws="backend.stream.ws_protocol:StreamWebSocketProtocol",
+        # Protocol pings keep idle streams alive through proxies all night and find dead peers.
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        # Deflate multiplies fan-out latency (docs/performance.md); frames are small anyway.
+        ws_per_message_deflate=False,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def _local_token(settings: Settings) -> str | None:
+    if os.environ.get("SKYWATCH_TOKEN"):
+        return os.environ["SKYWATCH_TOKEN"]
+    if settings.api_tokens:
+        return settings.api_tokens[0]
+    return read_token_file(settings.token_file)
+
+
+def _write_token(args: argparse.Namespace, settings: Settings, command: str) -> str | None:
+    """--token, else the local one; None (after saying so) when there is none."""
+    token: str | None = args.token or _local_token(settings)
+    if token is None:
+        print(
+            f"skywatch {command}: no write token: pass --token or set SKYWATCH_TOKEN",
+            file=sys.stderr,
+        )
+    return token
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    token = _write_token(args, settings, "load")
+    if token is None:
+        return 2
+    try:
+        report = load_file(args.file, url=args.url, token=token, batch_size=args.batch_size)
+    except LoadError as error:
+        print(f"skywatch load: {error}", file=sys.stderr)
+        return 1
+    except (OSError, httpx.HTTPError) as error:
+        print(f"skywatch load: {args.url}: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.file}: {report.lines} events, {report.accepted} accepted, "
+        f"{report.duplicates} duplicates, {report.retracted} retracted"
+    )
+    return 0
+
+
+def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        result = import_file(args.file, nights=args.night)
+    except (OSError, UnicodeDecodeError, CsvFormatError) as error:
+        print(f"skywatch import-csv: {args.file}: {error}", file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(f"{args.file}:{problem.line}: {problem.message}", file=sys.stderr)
+    print(summarize(result, str(args.file)))
+    if result.problems and not args.skip_bad:
+        print(
+            f"skywatch import-csv: {len(result.problems)} bad row(s), nothing imported "
+            "(--skip-bad imports the good rows)",
+            file=sys.stderr,
+        )
+        return 1
+    if args.dry_run:
+        return 0
+    if args.output:
+        write_jsonl(result.events, args.output)
+        print(f"{args.output}: {len(result.events)} events written")
+        return 0
+    token = _write_token(args, settings, "import-csv")
+    if token is None:
+        return 2
+    try:
+        # Through the recording loader, so import and `skywatch load` post the same way.
+        with tempfile.TemporaryDirectory(prefix="skywatch-import-") as directory:
+            recording = Path(directory) / f"{args.file.stem}.jsonl"
+            write_jsonl(result.events, recording)
+            report = load_file(recording, url=args.url, token=token, batch_size=args.batch_size)
+    except LoadError as error:
+        print(f"skywatch import-csv: {error}", file=sys.stderr)
+        return 1
+    except (OSError, httpx.HTTPError) as error:
+        print(f"skywatch import-csv: {args.url}: {error}", file=sys.stderr)
+        return 1
+    print(f"{report.accepted} events accepted, {report.duplicates} duplicates")
+    return 0
+
+
+def _read_token(args: argparse.Namespace, settings: Settings) -> str | None:
+    """--token, else the local one; None is fine where reading is open."""
+    token: str | None = args.token or _local_token(settings)
+    return token
+
+
+def _record(args: argparse.Namespace, settings: Settings) -> int:
+    token = _read_token(args, settings)
+    try:
+        written = record(
+            args.url, sys.stdout, night=args.night, duration=args.duration, token=token
+        )
+    except KeyboardInterrupt:
+        return 0
+    except (OSError, WebSocketException) as error:
+        print(f"skywatch record: {args.url}: {error}", file=sys.stderr)
+        return 1
+    print(f"recorded {written} events", file=sys.stderr)
+    return 0
+
+
+def _replay(args: argparse.Namespace, settings: Settings) -> int:
+    token = _write_token(args, settings, "replay")
+    if token is None:
+        return 2
+    if args.speed <= 0:
+        print("skywatch replay: --speed must be above 0", file=sys.stderr)
+        return 2
+    try:
+        posted = replay_file(
+            args.file, url=args.url, token=token, speed=args.speed, rebase_now=args.rebase_now
+        )
+    except (LoadError, OSError, httpx.HTTPError) as error:
+        print(f"skywatch replay: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: posted {posted} events")
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    output: Path = args.output or Path(f"skywatch-{args.night}.html")
+    headers = bearer(_read_token(args, settings))
+    try:
+        response = httpx.get(
+            f"{args.url}/api/v1/nights/{args.night}/report", headers=headers, timeout=120
+        )
+    except httpx.HTTPError as error:
+        print(f"skywatch report: {args.url}: {error}", file=sys.stderr)
+        return 1
+    if response.status_code != 200:
+        print(f"skywatch report: HTTP {response.status_code}: {response.text}", file=sys.stderr)
+        return 1
+    output.write_bytes(response.content)
+    print(f"{output}: report of the night {args.night} ({len(response.content):,} bytes)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.command == "serve":
+        return _serve(args, settings)
+    if args.command == "load":
+        return _load(args, settings)
+    if args.command == "record":
+        return _record(args, settings)
+    if args.command == "replay":
+        return _replay(args, settings)
+    if args.command == "report":
+        return _report(args, settings)
+    if args.command == "import-csv":
+        return _import_csv(args, settings)
+    _upgrade(settings)
+    shown = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
+    print(f"database at the newest revision: {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

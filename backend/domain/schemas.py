@@ -1,0 +1,309 @@
+"""The wire contract: event records, ingest answers, stats and nights."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from backend.domain.regions import resolve_region
+
+Kind = Literal["launch", "shot_down", "suppressed", "impact", "debris", "alert_start", "alert_end"]
+Weapon = Literal["drone", "decoy", "cruise_missile", "ballistic_missile", "guided_bomb", "unknown"]
+KINDS: tuple[str, ...] = get_args(Kind)
+WEAPONS: tuple[str, ...] = get_args(Weapon)
+WEAPON_REQUIRED_KINDS = frozenset({"launch", "shot_down", "suppressed"})
+ALERT_KINDS = frozenset({"alert_start", "alert_end"})
+EVENT_FIELDS = (
+    "id",
+    "kind",
+    "weapon",
+    "model",
+    "count",
+    "occurred_at",
+    "region",
+    "city",
+    "lat",
+    "lon",
+    "source",
+    "note",
+)
+
+# Times and nights outside these years are refused: they are typos, and at the ends of
+# Python's calendar (years 1 and 9999) the night of a time is not even computable.
+FIRST_YEAR = 2000
+LAST_YEAR = 2999
+_YEARS = f"between years {FIRST_YEAR} and {LAST_YEAR}"
+
+# RFC 3339 section 5.6 date-time; the offset is mandatory, "T" may be a space or lower case.
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+def parse_rfc3339(value: object) -> object:
+    """Accept only an RFC 3339 string with an offset; a naive time is an error."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an RFC 3339 date-time string, e.g. 2025-07-03T22:15:00+03:00")
+    if _RFC3339.match(value) is None:
+        raise ValueError(
+            "must be an RFC 3339 date-time with an offset (Z or +HH:MM), "
+            "e.g. 2025-07-03T22:15:00+03:00; a naive time is ambiguous"
+        )
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = _parse_unusual_rfc3339(value)
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"must be {_YEARS}")
+    return parsed
+
+
+def _parse_unusual_rfc3339(value: str) -> datetime:
+    # Lower-case t/z and more than 6 fraction digits are RFC 3339 but not fromisoformat's.
+    text = value.replace("t", "T").replace("z", "Z")
+    fraction = re.search(r"\.(\d+)", text)
+    if fraction and len(fraction.group(1)) > 6:
+        # Python keeps microseconds; nanoseconds are cut, not rounded, so order is kept.
+        text = text.replace(fraction.group(0), "." + fraction.group(1)[:6])
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"is not a valid date-time: {error}") from None
+
+
+_NIGHT_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_night_label(value: object) -> object:
+    """Accept only YYYY-MM-DD: pydantic would otherwise read `0` or `1720000000` as a Unix
+    time and answer for a night nobody asked about."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or _NIGHT_LABEL.match(value) is None:
+        raise ValueError("must be a night label YYYY-MM-DD, e.g. 2025-07-04")
+    if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        raise ValueError(f"must be a night {_YEARS}")
+    return value
+
+
+def _region_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = resolve_region(value)
+    if code is None:
+        raise ValueError(
+            f"unknown region {value!r}: use an ISO 3166-2 code of Ukraine (UA-30 Kyiv city, "
+            "UA-32 Kyiv oblast, ...) or an English or Ukrainian oblast name"
+        )
+    return code
+
+
+EventId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$", examples=["kpszsu-0704-001"])]
+RFC3339DateTime = Annotated[datetime, BeforeValidator(parse_rfc3339)]
+NightLabel = Annotated[date, BeforeValidator(parse_night_label)]
+# Bounded before it is resolved: resolve_region caches what it is given.
+RegionCode = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_region_code)]
+
+
+class EventIn(BaseModel):
+    """One event record as a client posts it."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    id: EventId | None = None
+    kind: Kind
+    weapon: Weapon | None = Field(default=None, validate_default=True)
+    model: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    count: Annotated[int, Field(ge=1, le=10_000)] = 1
+    occurred_at: RFC3339DateTime
+    region: RegionCode | None = Field(default=None, validate_default=True)
+    city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = Field(
+        default=None, validate_default=True
+    )
+    source: Annotated[str, Field(max_length=100)] | None = None
+    note: Annotated[str, Field(max_length=1000)] | None = None
+
+    # Cross-field rules live on the field they concern so that the error names that field.
+    @field_validator("weapon")
+    @classmethod
+    def _weapon_fits_kind(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind in WEAPON_REQUIRED_KINDS and value is None:
+            raise ValueError(f"weapon is required for kind {kind!r} (one of {', '.join(WEAPONS)})")
+        if kind in ALERT_KINDS and value is not None:
+            raise ValueError(f"weapon is not allowed on {kind!r}")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region_on_alerts(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind in ALERT_KINDS and value is None:
+            raise ValueError(f"region is required for kind {kind!r}")
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _lat_lon_together(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if "lat" in info.data and (info.data["lat"] is None) != (value is None):
+            raise ValueError("lat and lon must be given together")
+        return value
+
+
+class EventOut(BaseModel):
+    """A stored event record as the service returns it."""
+
+    id: str
+    kind: Kind
+    weapon: Weapon | None
+    model: str | None
+    count: int
+    occurred_at: datetime
+    region: str | None
+    city: str | None
+    lat: float | None
+    lon: float | None
+    source: str | None
+    note: str | None
+    seq: int = Field(description="Strictly increasing cursor, assigned at commit.")
+    received_at: datetime
+    night: date = Field(description="Kyiv-local date of the morning ending the 12:00-12:00 night.")
+    retracted: bool
+
+
+class IngestResult(BaseModel):
+    """What POST /events answers once the events are committed."""
+
+    accepted: int
+    duplicates: int
+    seqs: list[int] = Field(description="The seq of each posted event, in the order posted.")
+
+
+class ErrorItem(BaseModel):
+    """One problem with the request, naming the field (and the batch index)."""
+
+    loc: list[str | int]
+    index: int | None = None
+    field: str | None = None
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    """Error body: a message, or a list of problems."""
+
+    detail: str | list[ErrorItem]
+
+
+class RegionStats(BaseModel):
+    """Tallies for one region."""
+
+    launched: int
+    shot_down: int
+    suppressed: int
+    impacts: int
+    debris: int
+    alert_active: bool
+
+
+class StatsOut(BaseModel):
+    """Tallies of a night (or a range); counts are sums of `count`."""
+
+    night: date | None
+    launched: dict[str, int]
+    shot_down: dict[str, int]
+    suppressed: dict[str, int]
+    impacts: dict[str, int]
+    debris: int
+    neutralized_rate: float | None
+    active_alerts: list[str]
+    by_region: dict[str, RegionStats]
+    events: int
+
+
+class NightSummary(BaseModel):
+    """One night in the store with its totals."""
+
+    night: date
+    events: int
+    launched: int
+    shot_down: int
+    suppressed: int
+    impacts: int
+    debris: int
+    first_at: datetime
+    last_at: datetime
+
+
+class RetractResult(BaseModel):
+    """Answer to DELETE /events/{id}."""
+
+    id: str
+    seq: int
+    retracted: bool
+
+
+Speed = Annotated[float, Field(ge=1, le=3600, allow_inf_nan=False)]
+
+
+class ReplayCreate(BaseModel):
+    """POST /replays: which night, how fast, and optionally where to start."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    night: NightLabel
+    speed: Speed = 60.0
+    position: RFC3339DateTime | None = None
+
+
+class ReplayControl(BaseModel):
+    """POST /replays/{id}/control."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["play", "pause", "seek", "speed"]
+    position: RFC3339DateTime | None = Field(default=None, validate_default=True)
+    speed: Speed | None = Field(default=None, validate_default=True)
+
+    @field_validator("position")
+    @classmethod
+    def _position_for_seek(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if info.data.get("action") == "seek" and value is None:
+            raise ValueError("position is required for action 'seek'")
+        return value
+
+    @field_validator("speed")
+    @classmethod
+    def _speed_for_speed(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if info.data.get("action") == "speed" and value is None:
+            raise ValueError("speed is required for action 'speed'")
+        return value
+
+
+class ReplayOut(BaseModel):
+    """A replay session's clock as every screen computes it."""
+
+    id: str
+    night: date
+    position: datetime
+    speed: float
+    paused: bool
+    finished: bool
+    start: datetime
+    end: datetime
+    version: int

@@ -1,0 +1,49 @@
+"""`skywatch serve --demo`: a newcomer's first start shows a full night, not an empty page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import TypeAdapter
+from sqlalchemy import func, select
+
+from backend.cli.load import read_recording
+from backend.config import Settings
+from backend.domain.records import to_row
+from backend.domain.schemas import EventIn
+from backend.ingest.writer import GroupCommitWriter, store_for
+from backend.store.db import create_engine
+from backend.store.migrations import PROJECT_ROOT, upgrade_database
+from backend.store.models import events_table
+
+log = logging.getLogger(__name__)
+DEMO_NIGHT = PROJECT_ROOT / "seeds" / "2025-07-04.jsonl"
+_EVENTS = TypeAdapter(list[EventIn])
+
+
+async def load_demo_if_empty(settings: Settings, path: Path = DEMO_NIGHT) -> int:
+    """Store the recorded night when the store holds no event yet; how many were stored."""
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        await upgrade_database(engine)
+        async with engine.connect() as conn:
+            stored = (await conn.execute(select(func.count()).select_from(events_table))).scalar()
+        if stored:
+            return 0
+        events = _EVENTS.validate_python([line.event for line in read_recording(path)])
+        now = datetime.now(UTC)
+        rows = [to_row(event, received_at=now) for event in events]
+        writer = GroupCommitWriter(
+            store_for(engine, sqlite_synchronous=settings.sqlite_synchronous)
+        )
+        await writer.start()
+        try:
+            outcome = await writer.insert(rows, client_ids=[row["id"] for row in rows])
+        finally:
+            await writer.stop()
+        log.info("demo: loaded %d events of %s", outcome.accepted, path.name)
+        return outcome.accepted
+    finally:
+        await engine.dispose()

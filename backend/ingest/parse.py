@@ -1,0 +1,64 @@
+"""Parse a POST /events body into validated events, with errors that name index and field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import TypeAdapter, ValidationError
+
+from backend.domain.schemas import EventIn
+
+_EVENTS = TypeAdapter(list[EventIn])
+
+
+class BodyError(Exception):
+    """A request body that cannot be accepted: HTTP status and a JSON-ready detail."""
+
+    def __init__(self, status: int, detail: str | list[dict[str, Any]]) -> None:
+        super().__init__(str(detail))
+        self.status = status
+        self.detail = detail
+
+
+def problems(error: ValidationError, *, batch: bool) -> list[dict[str, Any]]:
+    """Pydantic errors as the API reports them: loc, index, field, msg, type."""
+    found = []
+    for item in error.errors(include_url=False, include_input=False, include_context=False):
+        loc = list(item["loc"])
+        # A single object is validated as a one-item list: its index 0 is not the client's.
+        position = loc.pop(0) if loc and isinstance(loc[0], int) else None
+        index = position if batch else None
+        field = next((str(part) for part in loc if isinstance(part, str)), None)
+        message = str(item["msg"]).removeprefix("Value error, ")
+        found.append(
+            {
+                "loc": ["body", *([index] if index is not None else []), *loc],
+                "index": index,
+                "field": field,
+                "msg": message if field is None else f"{field}: {message}",
+                "type": item["type"],
+            }
+        )
+    return found
+
+
+def parse_events(body: bytes, *, max_events: int) -> list[EventIn]:
+    """One event object or an array of 1..max_events of them, validated; else BodyError."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise BodyError(400, f"malformed JSON: {error}") from None
+    batch = isinstance(data, list)
+    if isinstance(data, dict):
+        data = [data]
+    elif not batch:
+        raise BodyError(422, "body must be an event object or a JSON array of event objects")
+    if not data:
+        raise BodyError(422, "the array of events is empty: send 1 to 10000 events")
+    if len(data) > max_events:
+        raise BodyError(413, f"too many events in one request: {len(data)} > {max_events}")
+    try:
+        return _EVENTS.validate_python(data)
+    except ValidationError as error:
+        raise BodyError(422, problems(error, batch=batch)) from None

@@ -1,0 +1,125 @@
+"""Pure planning of a group commit: which rows are new, duplicates or conflicts, and their seqs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.domain.records import Row, content_of
+
+# Ids per existence lookup (well under any driver's bound-parameter limit).
+LOOKUP_CHUNK = 500
+# Tries of a write transaction that lost an id or seq race to another process.
+WRITE_ATTEMPTS = 3
+
+
+class IdConflictError(Exception):
+    """Posted ids that already exist with other content: (index in the request, id)."""
+
+    def __init__(self, conflicts: list[tuple[int, str]]) -> None:
+        super().__init__(f"{len(conflicts)} id(s) already exist with different content")
+        self.conflicts = conflicts
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """Committed result of one insert request."""
+
+    accepted: int
+    duplicates: int
+    seqs: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class RetractOutcome:
+    """Committed result of a retraction."""
+
+    id: str
+    seq: int
+    retracted_seq: int
+    newly_retracted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InsertRequest:
+    """The rows of one POST, and the ids among them that the client chose."""
+
+    rows: list[Row]
+    # Ids the server generated (UUID4) cannot already exist, so only these are looked up.
+    client_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """An id already stored (or planned earlier in the group), with its seq and content."""
+
+    seq: int
+    content: tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class Plan:
+    """What one transaction inserts, and the answer for each request in the group."""
+
+    next_seq: int
+    known: dict[str, Known]
+    new_rows: list[Row] = field(default_factory=list)
+    answers: list[WriteOutcome | IdConflictError] = field(default_factory=list)
+
+    @property
+    def last_seq(self) -> int:
+        """The highest seq this plan assigns (or the one before it, when it assigns none)."""
+        return self.next_seq - 1
+
+
+def lookup_ids(requests: Sequence[InsertRequest]) -> list[str]:
+    """The distinct ids of the group that may already be stored."""
+    return sorted({event_id for request in requests for event_id in request.client_ids})
+
+
+def plan_group(
+    requests: Sequence[InsertRequest], *, next_seq: int, known: dict[str, Known]
+) -> Plan:
+    """Plan every request in order; a request with a conflict is refused whole."""
+    plan = Plan(next_seq=next_seq, known=known)
+    for request in requests:
+        _plan_request(plan, request)
+    return plan
+
+
+def _plan_request(plan: Plan, request: InsertRequest) -> None:
+    seqs: list[int] = []
+    new_rows: list[Row] = []
+    local: dict[str, Known] = {}
+    conflicts: list[tuple[int, str]] = []
+    duplicates = 0
+    next_seq = plan.next_seq
+    # Only client-chosen ids can repeat; generated ones skip the content comparison entirely.
+    comparable = set(request.client_ids)
+    for index, row in enumerate(request.rows):
+        event_id = row["id"]
+        if event_id in comparable:
+            content = content_of(row)
+            known = local.get(event_id) or plan.known.get(event_id)
+            if known is not None:
+                if known.content == content:
+                    seqs.append(known.seq)
+                    duplicates += 1
+                else:
+                    conflicts.append((index, event_id))
+                continue
+            local[event_id] = Known(next_seq, content)
+        row["seq"] = next_seq
+        new_rows.append(row)
+        seqs.append(next_seq)
+        next_seq += 1
+    if conflicts:
+        for row in new_rows:
+            del row["seq"]
+        plan.answers.append(IdConflictError(conflicts))
+        return
+    plan.known.update(local)
+    plan.new_rows.extend(new_rows)
+    plan.next_seq = next_seq
+    plan.answers.append(WriteOutcome(len(new_rows), duplicates, seqs))

@@ -1,0 +1,137 @@
+"""Read side of the store: event queries, the JSON Lines recording, stats and nights."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, case, func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from backend.domain.records import record_of
+from backend.domain.tallies import FoldRow, Tally, fold
+from backend.store.models import events_table
+
+_T = events_table
+_STREAM_PAGE = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Filters of GET /events; None means no filter on that field."""
+
+    night: date | None = None
+    kind: str | None = None
+    weapon: str | None = None
+    region: str | None = None
+    since: int | None = None
+
+
+def _filtered(query: Select[Any], where: EventFilter) -> Select[Any]:
+    if where.night is not None:
+        query = query.where(_T.c.night == where.night)
+    if where.kind is not None:
+        query = query.where(_T.c.kind == where.kind)
+    if where.weapon is not None:
+        query = query.where(_T.c.weapon == where.weapon)
+    if where.region is not None:
+        query = query.where(_T.c.region == where.region)
+    if where.since is not None:
+        query = query.where(_T.c.seq > where.since)
+    return query
+
+
+async def list_events(
+    engine: AsyncEngine, where: EventFilter, *, limit: int
+) -> list[dict[str, Any]]:
+    """Up to `limit` records matching the filter, in seq order."""
+    query = _filtered(select(_T), where).order_by(_T.c.seq).limit(limit)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query)).mappings().all()
+    return [record_of(row) for row in rows]
+
+
+async def iter_events(
+    engine: AsyncEngine, where: EventFilter, *, limit: int | None = None
+) -> AsyncIterator[dict[str, Any]]:
+    """Every matching record in seq order, read page by page so memory stays flat."""
+    since = where.since
+    remaining = limit
+    while remaining is None or remaining > 0:
+        page_size = _STREAM_PAGE if remaining is None else min(_STREAM_PAGE, remaining)
+        page = await list_events(
+            engine,
+            EventFilter(where.night, where.kind, where.weapon, where.region, since),
+            limit=page_size,
+        )
+        for record in page:
+            yield record
+        if len(page) < page_size:
+            return
+        since = page[-1]["seq"]
+        if remaining is not None:
+            remaining -= len(page)
+
+
+async def tally(
+    engine: AsyncEngine,
+    *,
+    nights: tuple[date, date] | None = None,
+    between: tuple[datetime, datetime] | None = None,
+) -> Tally:
+    """Fold of the live (not retracted) events of a night range or a time range."""
+    async with engine.connect() as conn:
+        return await tally_on(conn, nights=nights, between=between)
+
+
+async def tally_on(
+    conn: AsyncConnection,
+    *,
+    nights: tuple[date, date] | None = None,
+    between: tuple[datetime, datetime] | None = None,
+) -> Tally:
+    """The same fold, read on a connection the caller holds (for a consistent snapshot)."""
+    query = select(_T.c.kind, _T.c.weapon, _T.c.count, _T.c.region, _T.c.occurred_at, _T.c.seq)
+    query = query.where(_T.c.retracted_seq.is_(None))
+    if nights is not None:
+        query = query.where(_T.c.night.between(*nights))
+    if between is not None:
+        query = query.where(_T.c.occurred_at.between(*between))
+    query = query.order_by(_T.c.occurred_at, _T.c.seq)
+    result = await conn.execute(query)
+    return fold(FoldRow(*row) for row in result)
+
+
+def _sum_of(kind: str) -> Any:
+    return func.coalesce(func.sum(case((_T.c.kind == kind, _T.c.count), else_=0)), 0)
+
+
+async def nights(engine: AsyncEngine) -> list[dict[str, Any]]:
+    """Every night in the store with its totals, oldest first."""
+    query = (
+        select(
+            _T.c.night,
+            func.count().label("events"),
+            _sum_of("launch").label("launched"),
+            _sum_of("shot_down").label("shot_down"),
+            _sum_of("suppressed").label("suppressed"),
+            _sum_of("impact").label("impacts"),
+            _sum_of("debris").label("debris"),
+            func.min(_T.c.occurred_at).label("first_at"),
+            func.max(_T.c.occurred_at).label("last_at"),
+        )
+        .where(_T.c.retracted_seq.is_(None))
+        .group_by(_T.c.night)
+        .order_by(_T.c.night)
+    )
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query)).mappings().all()
+    return [{**row, "events": int(row["events"])} for row in rows]
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raise unless the database answers a trivial query."""
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))

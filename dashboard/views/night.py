@@ -1,0 +1,129 @@
+"""Live views: one per night on screen, folded once and rendered at most four times a second.
+
+Counters, tables and feed follow at four updates a second, the map and the timeline at one
+(dashboard/views/shared.py says why); after a quiet spell the first change draws everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+
+from backend.stream.hub import Batch, SubscriberOverflowError
+from dashboard.render import message, render
+from dashboard.source import EventSource
+from dashboard.state import DashboardState, fold_records
+from dashboard.views.shared import SharedView
+
+log = logging.getLogger(__name__)
+RENDER_INTERVAL = 0.25
+HUB_QUEUE_LIMIT = 100_000
+
+
+class NightView(SharedView):
+    """The folded state of one night, kept current from the hub."""
+
+    def __init__(self, night: date, source: EventSource) -> None:
+        super().__init__(f"night-view-{night}")
+        self.night = night
+        self._source = source
+        self._state = DashboardState(night)
+        self._loaded_at = 0
+
+    @property
+    def seq(self) -> int:
+        """The cursor the view is current to."""
+        return max(self._loaded_at, self._state.cursor)
+
+    def full_message(self, **extra: object) -> str:
+        """Every element's props: what a page gets when it (re)connects."""
+        return message("view", self.seq, self._encoded, full=True, **extra)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._follow()
+            except SubscriberOverflowError:
+                log.warning("night view %s fell behind the hub; reloading", self.night)
+            except Exception:
+                log.exception("night view %s failed; reloading", self.night)
+                await asyncio.sleep(1)
+
+    async def _follow(self) -> None:
+        with self._source.subscribe(limit=HUB_QUEUE_LIMIT) as subscription:
+            await self._load()
+            self._ready.set()
+            while True:
+                # Figures held back wait at most until they are due, changes or not.
+                batches = await subscription.next(self._figures.seconds_until_owed_redraw())
+                if self._apply(batches):
+                    await self._load()
+                self._publish()
+                # Coalesce: whatever arrives meanwhile goes into the next update.
+                await asyncio.sleep(RENDER_INTERVAL)
+
+    async def _load(self) -> None:
+        cursor, records = await self._source.night_records(self.night)
+        self._state = fold_records(self.night, records)
+        self._loaded_at = cursor
+        self._publish(figures=True)
+
+    def _apply(self, batches: list[Batch]) -> bool:
+        """Fold new records in; True when a retraction needs a reload."""
+        for batch in batches:
+            for change in batch.changes:
+                if change.night != self.night or change.cursor <= self._loaded_at:
+                    continue
+                if change.retracted_id is not None:
+                    return True
+                if change.record is not None and change.cursor > self._state.cursor:
+                    self._state.apply(change.record)
+        return False
+
+    def _publish(self, *, figures: bool = False) -> None:
+        figures = self._figures.ready(force=figures)
+        if not figures:
+            self._figures.hold()
+        update = self._update(render(self._state, figures=figures), figures=figures)
+        if update:
+            self._broadcast(message("view", self.seq, update))
+
+
+class NightViews:
+    """The views of the nights on screen, created on first use and stopped at shutdown."""
+
+    def __init__(self, source: EventSource) -> None:
+        self.source = source
+        self._views: dict[date, NightView] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, night: date) -> NightView:
+        """The running view of a night, loaded."""
+        async with self._lock:
+            view = self._views.get(night)
+            if view is None:
+                # Registered before loading: a page that leaves meanwhile must not strand a
+                # view that nobody could find to release.
+                view = self._views[night] = NightView(night, self.source)
+                view.launch()
+        await view.loaded()
+        return view
+
+    def __contains__(self, night: object) -> bool:
+        """Whether a view of the night is kept."""
+        return night in self._views
+
+    async def release(self, night: date, *, keep: date) -> None:
+        """Stop a night's view when no page shows it any more (the `keep` night stays)."""
+        async with self._lock:
+            view = self._views.get(night)
+            if view is not None and view.viewer_count == 0 and night != keep:
+                del self._views[night]
+                await view.stop()
+
+    async def close(self) -> None:
+        """Stop every view."""
+        for view in self._views.values():
+            await view.stop()
+        self._views.clear()

@@ -1,0 +1,152 @@
+"""Replay views: the page's state at a replay session's position, shared by its screens.
+
+A view re-reads its session a few times a second (the session row is the shared truth, so a
+control used on any screen, on any worker, reaches every screen) and folds the night's
+events up to the clock's position: forward by the events the clock has passed, from scratch
+after a jump back or a change in the store. Every screen on the session gets the same
+messages, and the figures follow at most once a second, as on the live page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any, Protocol
+
+from backend.domain.nights import KYIV
+from backend.replay.sessions import NightTimeline, Session, utc_now
+from dashboard import ids
+from dashboard.render import Props, message, render
+from dashboard.state import DashboardState, fold_records
+from dashboard.views.shared import SharedView
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 0.25
+
+
+class ReplaySource(Protocol):
+    """What a replay view needs from the service."""
+
+    async def replay_session(self, session_id: str) -> Session | None: ...
+
+    async def night_timeline(self, session: Session) -> NightTimeline: ...
+
+
+class ReplaySessionGoneError(Exception):
+    """The session no longer exists."""
+
+
+def clock_text(position: datetime) -> str:
+    """The replay position as the room reads it: Kyiv time."""
+    return f"Replay {position.astimezone(KYIV):%H:%M:%S}"
+
+
+class ReplayView(SharedView):
+    """The folded state of a night at one session's position, kept in step with its clock."""
+
+    def __init__(self, session: Session, source: ReplaySource) -> None:
+        super().__init__(f"replay-view-{session.id}")
+        self.session = session
+        self._source = source
+        self._timeline: NightTimeline | None = None
+        self._state = DashboardState(session.night)
+        self._folded = 0  # how many of the timeline's events the state holds
+        self._state_changed = True
+        self._clock: dict[str, Any] = {}
+        self.gone = False
+
+    def full_message(self) -> str:
+        """Every element's props and the clock: what a page gets when it (re)connects."""
+        return message("view", self._state.cursor, self._encoded, full=True, replay=self._clock)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._tick()
+            except ReplaySessionGoneError:
+                self.gone = True
+                self._ready.set()
+                self._broadcast('{"type":"gone"}')
+                return
+            except Exception:
+                log.exception("replay view %s failed; retrying", self.session.id)
+            self._ready.set()
+            await asyncio.sleep(TICK_SECONDS)
+
+    async def _tick(self) -> None:
+        session = await self._source.replay_session(self.session.id)
+        if session is None:
+            raise ReplaySessionGoneError(self.session.id)
+        controlled = session.version != self.session.version
+        self.session = session
+        timeline = await self._source.night_timeline(session)
+        now = utc_now()
+        position = session.clock.position(now)
+        self._fold_to(timeline, position)
+        # After a control (a seek, above all) the whole page moves at once.
+        self._publish(session.describe(now), figures_now=controlled)
+
+    def _fold_to(self, timeline: NightTimeline, position: datetime) -> None:
+        count = timeline.count_at(position)
+        self._state_changed = timeline is not self._timeline or count != self._folded
+        if timeline is not self._timeline or count < self._folded:
+            # A jump back, or the night changed in the store: fold again from the start.
+            self._timeline = timeline
+            self._state = fold_records(timeline.night, timeline.events[:count])
+        else:
+            for record in timeline.events[self._folded : count]:
+                self._state.apply(record)
+        self._folded = count
+
+    def _publish(self, clock: dict[str, Any], *, figures_now: bool) -> None:
+        # Rendering costs milliseconds: only when the fold moved, and the figures (the costly
+        # part for every screen too) at most once a second, as on the live page.
+        if self._state_changed:
+            self._figures.hold()
+        figures = self._figures.owed and self._figures.ready(force=figures_now)
+        props: Props = {}
+        if self._state_changed or figures:
+            props = render(self._state, figures=figures)
+        props[ids.KYIV_TIME] = {"children": clock_text(clock["position"])}
+        update = self._update(props, figures=figures)
+        clock_changed = clock != self._clock
+        self._clock = clock
+        if update or clock_changed:
+            self._broadcast(message("view", self._state.cursor, update, replay=clock))
+
+
+class ReplayViews:
+    """The replay views on screen, one per session, stopped when nobody watches."""
+
+    def __init__(self, source: ReplaySource) -> None:
+        self.source = source
+        self._views: dict[str, ReplayView] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, session_id: str) -> ReplayView | None:
+        """The running view of a session, folded; None when there is no such session."""
+        async with self._lock:
+            view = self._views.get(session_id)
+            if view is None:
+                session = await self.source.replay_session(session_id)
+                if session is None:
+                    return None
+                view = self._views[session_id] = ReplayView(session, self.source)
+                view.launch()
+        await view.loaded()
+        return view
+
+    async def release(self, session_id: str) -> None:
+        """Stop a session's view when no page shows it any more."""
+        async with self._lock:
+            view = self._views.get(session_id)
+            if view is not None and view.viewer_count == 0:
+                del self._views[session_id]
+                await view.stop()
+
+    async def close(self) -> None:
+        """Stop every view."""
+        for view in self._views.values():
+            await view.stop()
+        self._views.clear()

@@ -1,0 +1,65 @@
+"""What each element shows for a state."""
+
+from __future__ import annotations
+
+from dashboard.figures import (
+    MARKER_MAX,
+    counters,
+    feed_rows,
+    map_figure,
+    night_label,
+    tally_rows,
+    timeline_figure,
+)
+from dashboard.geometry import outlines
+from dashboard.state import DashboardState, fold_records
+from tests.unit.dashboard.test_state import NIGHT, RECORDS, record
+
+
+def state() -> DashboardState:
+    return fold_records(NIGHT, RECORDS)
+
+
+def test_counters_text() -> None:
+    shown = counters(state())
+    assert shown["count-drones-launched"] == "19"
+    assert shown["count-missiles-launched"] == "0"
+    assert shown["count-neutralized-rate"] == "47.4%"
+    assert shown["count-impacts"] == "2"
+    assert counters(DashboardState(NIGHT))["count-neutralized-rate"] == "—"
+
+
+def test_big_numbers_use_thin_space_groups() -> None:
+    big = fold_records(NIGHT, [record(1, "launch", weapon="drone", count=1234)])
+    assert counters(big)["count-drones-launched"] == "1\u2009234"
+
+
+def test_table_rows_by_class_then_model() -> None:
+    rows = tally_rows(state())
+    assert [row["weapon"] for row in rows] == ["Attack drones", "  Gerbera", "  Shahed-136"]
+    assert rows[0]["not_neutralized"] == 10
+    assert rows[1]["shot_down"] == ""  # nothing reported per model: blank, not zero
+    assert rows[2]["shot_down"] == 6
+
+
+def test_map_colours_alerts_and_caps_markers() -> None:
+    figure = map_figure(state())
+    oblasts = {trace["name"]: trace for trace in figure["data"][: len(outlines())]}
+    assert oblasts["UA-30"]["fillcolor"] != oblasts["UA-32"]["fillcolor"]
+    # Cities drawn after the oblasts they are holes in.
+    assert [trace["name"] for trace in figure["data"]].index("UA-30") > 20
+    huge = fold_records(
+        NIGHT, [record(1, "impact", count=10_000, city="Kyiv", lat=50.45, lon=30.52)]
+    )
+    places = next(trace for trace in map_figure(huge)["data"] if trace["name"] == "places")
+    assert places["marker"]["size"] == [MARKER_MAX]
+
+
+def test_timeline_and_feed_and_label() -> None:
+    timeline = timeline_figure(state())
+    assert sum(timeline["data"][0]["y"]) == 19
+    assert sum(timeline["data"][1]["y"]) == 9
+    feed = feed_rows(state())
+    assert feed[0]["event"] == "4 launched"
+    assert feed[0]["time"] == "00:15"
+    assert night_label(state()) == "Night of 3 to 4 July 2025"

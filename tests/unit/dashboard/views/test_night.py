@@ -1,0 +1,140 @@
+"""Night views on a real database and hub: shared updates, coalescing, retractions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import orjson
+import pytest
+
+from backend.domain.records import to_row
+from backend.domain.schemas import EventIn
+from dashboard.source import ServiceSource
+from dashboard.views.night import NightViews
+from dashboard.views.shared import Viewer
+from tests.unit.stream.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
+
+NIGHT = date(2025, 7, 4)  # the night of the events Rig.post commits
+
+
+@pytest.fixture
+async def views(rig: Rig) -> AsyncIterator[NightViews]:  # noqa: F811
+    night_views = NightViews(ServiceSource(rig.services()))
+    yield night_views
+    await night_views.close()
+
+
+async def next_counter(viewer: Viewer, element: str) -> str:
+    """The next value the viewer is sent for an element."""
+    while True:
+        for text in await asyncio.wait_for(viewer.next(5), 10):
+            props = orjson.loads(text)["props"]
+            if element in props:
+                return str(props[element]["children"])
+
+
+async def test_a_view_starts_from_the_store_and_follows_new_events(
+    rig: Rig,  # noqa: F811
+    views: NightViews,
+) -> None:
+    await rig.post(3)
+    view = await views.get(NIGHT)
+    assert b'"3"' in view.full_message().encode()
+    first, second = view.attach(), view.attach()
+    await rig.post(2)
+    assert await next_counter(first, "count-drones-launched") == "5"
+    assert await next_counter(second, "count-drones-launched") == "5"
+    assert view.viewer_count == 2
+    assert await views.get(NIGHT) is view
+
+
+async def test_a_burst_becomes_a_few_updates(rig: Rig, views: NightViews) -> None:  # noqa: F811
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    await asyncio.gather(*(rig.post() for _ in range(200)))
+    await asyncio.sleep(1.5)
+    messages = await viewer.next(0.1)
+    assert 1 <= len(messages) <= 8
+    latest: dict[str, object] = {}
+    for text in messages:
+        latest |= orjson.loads(text)["props"]
+    assert latest["count-drones-launched"] == {"children": "200"}
+
+
+async def test_figures_follow_once_a_second_and_catch_up(
+    rig: Rig,  # noqa: F811
+    views: NightViews,
+) -> None:
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    sent: list[tuple[float, set[str]]] = []
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for _ in range(12):  # a change every 0.2 s for 2.4 s
+        await rig.post()
+        await asyncio.sleep(0.2)
+        sent += [(loop.time(), set(orjson.loads(text)["props"])) for text in await viewer.next(0)]
+    await asyncio.sleep(1.5)
+    sent += [(loop.time(), set(orjson.loads(text)["props"])) for text in await viewer.next(0)]
+    counter_updates = [at for at, props in sent if "count-drones-launched" in props]
+    timeline_updates = [at for at, props in sent if "timeline" in props]
+    assert len(counter_updates) >= 8
+    # About one figure update a second over ~2.4 s of changes, plus the catch-up after.
+    assert 2 <= len(timeline_updates) <= 5, timeline_updates
+    # Read every 0.2 s, so a second between sends shows as no less than 0.8 s here.
+    assert all(b - a >= 0.75 for a, b in itertools.pairwise(timeline_updates)), timeline_updates
+    assert timeline_updates[-1] > counter_updates[-1] - 0.05
+    # The last figure shows the last state: all 12 launches in the one 10-minute bin.
+    final = orjson.loads(view.full_message())["props"]["timeline"]["figure"]
+    assert 12 in final["data"][0]["y"]
+    assert loop.time() - started < 10
+
+
+async def test_a_retraction_reloads_the_night(rig: Rig, views: NightViews) -> None:  # noqa: F811
+    await rig.writer.insert(
+        [
+            {
+                **row,
+                "id": f"r{index}",
+            }
+            for index, row in enumerate(await _rows(2))
+        ],
+        client_ids=["r0", "r1"],
+    )
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    await rig.writer.retract("r0")
+    assert await next_counter(viewer, "count-drones-launched") == "1"
+
+
+async def _rows(count: int) -> list[dict[str, object]]:
+    event = EventIn.model_validate(
+        {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
+    )
+    return [to_row(event, received_at=datetime.now(UTC)) for _ in range(count)]
+
+
+async def test_a_past_night_nobody_watches_is_released(views: NightViews) -> None:
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    await views.release(NIGHT, keep=date(2030, 1, 1))
+    assert await views.get(NIGHT) is view  # still watched
+    view.detach(viewer)
+    await views.release(NIGHT, keep=date(2030, 1, 1))
+    assert await views.get(NIGHT) is not view
+
+
+async def test_a_page_that_leaves_while_its_night_loads_strands_no_view(
+    views: NightViews,
+) -> None:
+    loading = asyncio.create_task(views.get(NIGHT))
+    await asyncio.sleep(0)
+    loading.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await loading
+    await views.release(NIGHT, keep=date(2030, 1, 1))
+    assert NIGHT not in views

@@ -1,0 +1,37 @@
+"""The pieces every shared view has: a page's bounded queue and the figures' cadence."""
+
+from __future__ import annotations
+
+import asyncio
+
+from dashboard.views.shared import FIGURE_INTERVAL, VIEWER_QUEUE_LIMIT, FigureCadence, Viewer
+
+
+async def test_a_viewer_that_falls_behind_is_marked_not_grown() -> None:
+    viewer = Viewer()
+    for index in range(VIEWER_QUEUE_LIMIT + 10):
+        viewer.push(str(index))
+    assert viewer.overflowed
+    assert len(await viewer.next(0)) == VIEWER_QUEUE_LIMIT
+
+
+async def test_a_viewer_waits_for_a_message_or_times_out() -> None:
+    viewer = Viewer()
+    assert await viewer.next(0.01) == []
+    asyncio.get_running_loop().call_later(0.01, viewer.push, "hello")
+    assert await viewer.next(5) == ["hello"]
+
+
+def test_figures_are_redrawn_at_most_once_an_interval() -> None:
+    cadence = FigureCadence()
+    assert cadence.ready()
+    assert cadence.seconds_until_owed_redraw() is None
+    cadence.drawn()
+    assert not cadence.ready()
+    assert cadence.ready(force=True)
+    cadence.hold()
+    wait = cadence.seconds_until_owed_redraw()
+    assert wait is not None
+    assert 0 < wait <= FIGURE_INTERVAL
+    cadence.drawn()
+    assert not cadence.owed

@@ -1,0 +1,55 @@
+"""The raw sqlite3 store writes exactly what the SQLAlchemy model reads back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from backend.domain.records import to_row
+from backend.domain.schemas import EventIn
+from backend.ingest.plan import InsertRequest
+from backend.ingest.sqlite_store import SqliteWriteStore
+from backend.store.db import create_engine
+from backend.store.migrations import upgrade_database
+from backend.store.models import events_table, from_epoch_micros, to_epoch_micros
+
+
+def test_epoch_micros_round_trip_exactly() -> None:
+    for instant in (
+        datetime(2025, 7, 3, 19, 0, 0, 123456, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2025, 10, 26, 3, 30, tzinfo=timezone(timedelta(hours=2))),
+    ):
+        assert from_epoch_micros(to_epoch_micros(instant)) == instant
+
+
+async def test_rows_written_raw_read_back_equal_through_sqlalchemy(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    engine = create_engine(url)
+    await upgrade_database(engine)
+    event = EventIn.model_validate(
+        {
+            "id": "raw-1",
+            "kind": "impact",
+            "weapon": "ballistic_missile",
+            "model": "Iskander-M",
+            "count": 2,
+            "occurred_at": "2025-07-04T02:10:05.123456+03:00",
+            "city": "Kyiv",
+            "source": "kpszsu",
+            "note": "two hits",
+        }
+    )
+    row = to_row(event, received_at=datetime(2025, 7, 4, 0, 0, 1, tzinfo=UTC))
+    store = SqliteWriteStore(str(tmp_path / "db.sqlite"), synchronous="FULL")
+    plan = await store.insert_group([InsertRequest([dict(row)], ["raw-1"])])
+    await store.close()
+    async with engine.connect() as conn:
+        stored = (await conn.execute(select(events_table))).mappings().one()
+    await engine.dispose()
+    assert plan.last_seq == 1
+    assert {name: stored[name] for name in row} == row
+    assert stored["seq"] == 1
+    assert stored["retracted_seq"] is None

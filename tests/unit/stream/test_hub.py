@@ -1,0 +1,171 @@
+"""The hub on a real database: fan-out, coalescing, bounded queues, catching up by polling."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import orjson
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backend.auth import TokenBook
+from backend.config import Settings
+from backend.domain.records import to_row
+from backend.domain.schemas import EventIn
+from backend.ingest.writer import GroupCommitWriter, store_for
+from backend.replay.sessions import NightTimelines, ReplaySessions
+from backend.services import Services
+from backend.store.changes import Change
+from backend.store.db import create_engine
+from backend.store.migrations import upgrade_database
+from backend.stream.hub import (
+    FRAME_CHANGES,
+    Hub,
+    SubscriberOverflowError,
+    Subscription,
+    encode_frames,
+)
+
+
+@dataclass
+class Rig:
+    """A writer that notifies a hub, on a migrated database."""
+
+    engine: AsyncEngine
+    writer: GroupCommitWriter
+    hub: Hub
+
+    async def post(self, count: int = 1) -> None:
+        """Commit `count` launch events in one request."""
+        event = EventIn.model_validate(
+            {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
+        )
+        rows = [to_row(event, received_at=datetime.now(UTC)) for _ in range(count)]
+        await self.writer.insert(rows, client_ids=[])
+
+    def services(self) -> Services:
+        """The app's services around this rig (one worker, no Redis), for the dashboard."""
+        return Services(
+            Settings(),
+            self.engine,
+            self.writer,
+            self.hub,
+            None,
+            TokenBook(["t"]),
+            ReplaySessions(self.engine),
+            NightTimelines(self.engine),
+        )
+
+
+@pytest.fixture
+async def rig(database_url: str) -> AsyncIterator[Rig]:
+    engine = create_engine(database_url)
+    await upgrade_database(engine)
+    hub = Hub(engine, poll_interval=0.2)
+    await hub.start()
+    writer = GroupCommitWriter(store_for(engine, sqlite_synchronous="NORMAL"), on_commit=hub.notify)
+    await writer.start()
+    yield Rig(engine, writer, hub)
+    await writer.stop()
+    await hub.stop()
+    await engine.dispose()
+
+
+async def collect(subscription: Subscription, total: int) -> list[int]:
+    """Seqs of events received until `total` have arrived."""
+    seqs: list[int] = []
+    while len(seqs) < total:
+        for batch in await asyncio.wait_for(subscription.next(), 10):
+            seqs += [change.cursor for change in batch.changes]
+    return seqs
+
+
+async def test_every_subscriber_gets_every_change_once_in_order(rig: Rig) -> None:
+    with rig.hub.subscribe(limit=10_000) as first, rig.hub.subscribe(limit=10_000) as second:
+        await asyncio.gather(*(rig.post() for _ in range(100)))
+        assert await collect(first, 100) == list(range(1, 101))
+        assert await collect(second, 100) == list(range(1, 101))
+
+
+async def test_a_burst_is_coalesced_into_few_batches(rig: Rig) -> None:
+    with rig.hub.subscribe(limit=10_000) as subscription:
+        await asyncio.gather(*(rig.post() for _ in range(500)))
+        batches = 0
+        received = 0
+        while received < 500:
+            for batch in await asyncio.wait_for(subscription.next(), 10):
+                batches += 1
+                received += len(batch.changes)
+        assert batches < 50
+
+
+async def test_frames_are_encoded_once_and_shared(rig: Rig) -> None:
+    with rig.hub.subscribe(limit=100) as first, rig.hub.subscribe(limit=100) as second:
+        await rig.post(3)
+        [batch_a] = await asyncio.wait_for(first.next(), 10)
+        [batch_b] = await asyncio.wait_for(second.next(), 10)
+        assert batch_a is batch_b
+        assert batch_a.frames(None, sent=0) is batch_b.frames(None, sent=0)
+        message = orjson.loads(batch_a.frames(None, sent=0)[0])
+        assert [record["seq"] for record in message["events"]] == [1, 2, 3]
+        partial = orjson.loads(batch_a.frames(None, sent=2)[0])
+        assert [record["seq"] for record in partial["events"]] == [3]
+
+
+async def test_a_subscriber_that_does_not_drain_overflows_alone(rig: Rig) -> None:
+    with rig.hub.subscribe(limit=20) as slow, rig.hub.subscribe(limit=10_000) as fast:
+        for _ in range(30):
+            await rig.post()
+            await asyncio.sleep(0.03)
+        assert await collect(fast, 30) == list(range(1, 31))
+        assert slow.overflowed
+        with pytest.raises(SubscriberOverflowError):
+            await slow.next()
+        assert rig.hub.subscriber_count == 1
+
+
+async def test_a_big_batch_does_not_cut_off_a_client_that_keeps_up(rig: Rig) -> None:
+    with rig.hub.subscribe(limit=10) as subscription:
+        await rig.post(500)
+        assert len(await collect(subscription, 500)) == 500
+        assert not subscription.overflowed
+
+
+async def test_commits_it_was_not_told_about_arrive_by_polling(rig: Rig) -> None:
+    other_writer = GroupCommitWriter(store_for(rig.engine, sqlite_synchronous="NORMAL"))
+    await other_writer.start()
+    event = EventIn.model_validate(
+        {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
+    )
+    with rig.hub.subscribe(limit=100) as subscription:
+        # As if another worker committed and its bus message was lost.
+        await other_writer.insert([to_row(event, received_at=datetime.now(UTC))], client_ids=[])
+        assert await collect(subscription, 1) == [1]
+    await other_writer.stop()
+
+
+async def test_a_cursor_the_database_does_not_have_is_forgotten(rig: Rig) -> None:
+    with rig.hub.subscribe(limit=100) as subscription:
+        # A stray bus message (another deployment on the same Redis, say).
+        rig.hub.notify(10**9)
+        await asyncio.sleep(0.1)
+        await rig.post(2)
+        assert await collect(subscription, 2) == [1, 2]
+
+
+def test_frames_are_chunked_in_cursor_order_with_resumable_seqs() -> None:
+    night = date(2025, 7, 4)
+    changes = [Change(cursor, night, record={"seq": cursor}) for cursor in range(1, 401)]
+    changes.append(Change(401, night, retracted_id="x"))
+    changes.append(Change(402, date(2025, 7, 5), record={"seq": 402}))
+    frames = [orjson.loads(text) for text in encode_frames(tuple(changes), night, 402)]
+    assert [(frame["type"], frame["seq"]) for frame in frames] == [
+        ("events", 250),
+        ("events", 400),
+        ("retracted", 402),
+    ]
+    assert len(frames[0]["events"]) == FRAME_CHANGES
+    assert frames[2]["ids"] == ["x"]
