@@ -1,95 +1,68 @@
-"""The application factory: create_app(settings) wires routes to resources its lifespan owns."""
+"""The composition root: create_app(settings) builds the whole product, API and dashboard.
+
+Everything is wired here and nowhere else: middleware order, routes, and one lifespan whose
+single exit stack opens the services and then each extension's hook, and closes them in
+reverse. The dashboard joins through backend.extension, so the backend never imports it.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
 from backend.api.errors import install_error_handlers
-from backend.api.middleware.access import AccessControl, install_readers
+from backend.api.fallthrough import ApiFallthrough
+from backend.api.middleware.access import AccessControl, allow_page_scripts, install_readers
 from backend.api.middleware.body_limit import BodyLimit
 from backend.api.middleware.ingest_path import IngestFastPath
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.routes import events, health, replays, stats, stream
 from backend.api.routes.docs import install_docs
-from backend.auth import TokenBook, ensure_write_tokens
 from backend.config import Settings
-from backend.ingest.writer import GroupCommitWriter, store_for
-from backend.replay.sessions import NightTimelines, ReplaySessions
-from backend.services import Services
-from backend.store.db import create_engine
-from backend.store.migrations import upgrade_database
-from backend.stream.bus import RedisBus
-from backend.stream.hub import Hub
+from backend.extension import Extension, installed_extensions
+from backend.services import open_services
 
-log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 
 
-@asynccontextmanager
-async def _services(settings: Settings) -> AsyncIterator[Services]:
-    """Open every resource in order; close them in reverse, also after a failed start."""
-    async with contextlib.AsyncExitStack() as stack:
-        engine = create_engine(
-            settings.resolved_database_url(),
-            sqlite_synchronous=settings.sqlite_synchronous,
-            timeout=settings.database_timeout,
-        )
-        stack.push_async_callback(engine.dispose)
-        await upgrade_database(engine)
-        tokens, _ = ensure_write_tokens(settings)
-        hub = Hub(engine, poll_interval=settings.hub_poll_interval)
-        await hub.start()
-        stack.push_async_callback(hub.stop)
-        bus = None
-        if settings.redis_url:
-            bus = RedisBus(settings.redis_url, on_remote=hub.notify, on_reconnect=hub.poll_now)
-            await bus.start()
-            stack.push_async_callback(bus.stop)
-
-        def on_commit(cursor: int) -> None:
-            hub.notify(cursor)
-            if bus is not None:
-                bus.publish(cursor)
-
-        store = store_for(engine, sqlite_synchronous=settings.sqlite_synchronous)
-        writer = GroupCommitWriter(
-            store, max_group_events=settings.group_commit_max_events, on_commit=on_commit
-        )
-        await writer.start()
-        stack.push_async_callback(writer.stop)
-        yield Services(
-            settings,
-            engine,
-            writer,
-            hub,
-            bus,
-            TokenBook(tokens),
-            ReplaySessions(engine),
-            NightTimelines(engine),
-        )
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A Skywatch app; nothing is opened until its lifespan starts."""
-    settings = settings or Settings()
-
+def _lifespan(
+    settings: Settings, extensions: Sequence[Extension]
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with _services(settings) as services:
+        async with contextlib.AsyncExitStack() as stack:
+            services = await open_services(settings, stack)
             app.state.services = services
             install_readers(app, settings, services.write_tokens)
+            for extension in extensions:
+                if extension.lifespan is not None:
+                    await stack.enter_async_context(extension.lifespan(app, services))
             yield
 
+    return lifespan
+
+
+def create_app(
+    settings: Settings | None = None, *, extensions: Sequence[Extension] | None = None
+) -> FastAPI:
+    """The product app; nothing is opened until its lifespan starts.
+
+    `extensions` defaults to every installed one (the dashboard); pass [] for the API alone.
+    """
+    settings = settings or Settings()
+    if extensions is None:
+        extensions = installed_extensions(settings)
+    pages = [extension.page for extension in extensions if extension.page is not None]
+    if len(pages) > 1:
+        raise ValueError("more than one extension serves the page at /")
     app = FastAPI(
         title="Skywatch",
         summary="Aerial attacks on Ukraine as they happen: ingest, tallies, live stream.",
         version="1.0.0",
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, extensions),
         docs_url=None,  # served by install_docs from local files
         redoc_url=None,  # ReDoc would load its script from a CDN
     )
@@ -103,4 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (events, stats, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)
+    for extension in extensions:
+        app.include_router(extension.router)
+    allow_page_scripts(
+        app, [digest for extension in extensions for digest in extension.page_script_hashes]
+    )
+    # Last: below every route, the page, and JSON refusals for what no API route took.
+    app.mount("/", ApiFallthrough(pages[0] if pages else None, app))
     return app

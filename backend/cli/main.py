@@ -138,7 +138,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Write token: in {settings.token_file}")
     print(f"Skywatch on http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
     uvicorn.run(
-        "dashboard.app:create_app",
+        "backend.main:create_app",
         factory=True,
         host=args.host,
         port=args.port,

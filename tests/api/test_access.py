@@ -20,16 +20,12 @@ from backend.api.middleware.access import SESSION_COOKIE
 from backend.api.middleware.csp import source_hash
 from backend.auth import TokenBook
 from backend.config import Settings
-from dashboard.app import create_app
+from backend.main import create_app
 from tests.api.test_events_post import event
 
 WRITE = "access-write-token"
 VIEW = "access-view-token"
 NIGHT = "2025-07-04"
-# Dash warns, at every page render, that its DataTable moves out of the builtin components.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:(?s).*dash_table.DataTable will be removed:DeprecationWarning"
-)
 PAGE = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 # Every kind of read: API, replays (including their POSTs), report, docs, dashboard data.

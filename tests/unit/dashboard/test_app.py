@@ -9,12 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.config import Settings
-from dashboard.app import create_app
-
-# Dash warns, at every page render, that its DataTable moves out of the builtin components.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:(?s).*dash_table.DataTable will be removed:DeprecationWarning"
-)
+from backend.main import create_app
 
 
 @pytest.fixture(scope="module")
