@@ -25,8 +25,8 @@ from schemathesis.checks import CheckFunction
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from dashboard.app import create_app
-from tests.conftest import create_postgres_database, drop_postgres_database
-from tests.system.conftest import AUTH, TOKEN, ServerProcess
+from tests.helpers.databases import create_postgres_database, drop_postgres_database
+from tests.helpers.server_process import AUTH, TOKEN, ServerProcess
 
 # Per operation and database: about 25 s for the whole module on two cores.
 EXAMPLES = 50

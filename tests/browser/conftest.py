@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Playwright, Request, sync_playwright
 
-from tests.system.conftest import TOKEN, ServerProcess
-
-CHROMIUM = os.environ.get("SKYWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-# The README names this folder: screenshots a person can look at after a test run.
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.pages import WatchedPage
+from tests.helpers.server_process import TOKEN, ServerProcess
 
 
 # Module scope, not session: the sync driver keeps an event loop running in this thread,
@@ -42,27 +28,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     """Headless Chromium from the system (never a downloaded browser)."""
     if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
-
-
-@dataclass
-class WatchedPage:
-    """A page with everything it logged and requested."""
-
-    page: Page
-    console_errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def outside_requests(self) -> list[str]:
-        """Requests to anything but this machine."""
-        return [
-            url
-            for url in self.requests
-            if urlparse(url).scheme not in ("data", "blob")
-            and urlparse(url).hostname not in LOCAL_HOSTS
-        ]
 
 
 @pytest.fixture

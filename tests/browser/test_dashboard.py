@@ -2,50 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, WatchedPage
-from tests.browser.counters import counters_from_stats
-from tests.system.conftest import AUTH, ServerProcess
-
-NIGHT = "2025-07-04"
-
-
-def post(server: ServerProcess, events: list[dict[str, Any]]) -> None:
-    response = httpx.post(f"{server.url}/api/v1/events", json=events, headers=AUTH, timeout=30)
-    assert response.status_code == 201, response.text
-
-
-def launches(count: int, weapon: str = "drone", start: int = 0) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": f"{weapon}-{start + index}",
-            "kind": "launch",
-            "weapon": weapon,
-            "model": "Shahed-136" if weapon == "drone" else None,
-            "occurred_at": "2025-07-03T23:00:00+03:00",
-            "region": "UA-32",
-        }
-        for index in range(count)
-    ]
-
-
-def other(kind: str, at: str, **fields: Any) -> dict[str, Any]:
-    """A non-launch event at a Kyiv-time clock reading on the night."""
-    return {"kind": kind, "occurred_at": f"2025-07-04T{at}:00+03:00", **fields}
-
-
-def open_night(page: Page, server: ServerProcess) -> None:
-    """Load the night's page and wait until it is live and drawn."""
-    page.goto(f"{server.url}/?night={NIGHT}")
-    expect(page.locator("#connection-status")).to_have_text("live", timeout=15_000)
-    # The first draw of the map keeps a 2-core machine busy for a moment; the latency
-    # promise is about a page that is up, so wait for the oblasts to be on screen.
-    expect(page.locator("#city-map .scatterlayer .trace").first).to_be_attached(timeout=15_000)
-    page.wait_for_load_state("networkidle")
+from tests.helpers.counters import counters_from_stats
+from tests.helpers.pages import ARTIFACTS, WatchedPage, open_night
+from tests.helpers.server_events import NIGHT, launches, other, post
+from tests.helpers.server_process import ServerProcess
 
 
 def counter(page: Page, element: str) -> str:

@@ -12,9 +12,9 @@ import orjson
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ARTIFACTS, WatchedPage
-from tests.browser.counters import counters_from_stats
-from tests.system.conftest import AUTH, ServerProcess
+from tests.helpers.counters import counters_from_stats
+from tests.helpers.pages import ARTIFACTS, WatchedPage
+from tests.helpers.server_process import AUTH, ServerProcess
 
 NIGHT = "2025-07-04"
 SEED = Path(__file__).resolve().parents[2] / "seeds" / f"{NIGHT}.jsonl"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.browser.conftest import WatchedPage
-from tests.browser.test_dashboard import launches, other, post
-from tests.system.conftest import SKYWATCH, ServerProcess
+from tests.helpers.pages import WatchedPage
+from tests.helpers.server_events import launches, other, post
+from tests.helpers.server_process import SKYWATCH, ServerProcess
 
 
 def test_report_is_one_file_that_opens_with_nothing_fetched(

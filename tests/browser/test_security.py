@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import WatchedPage
-from tests.browser.test_dashboard import NIGHT, launches, open_night, other, post
-from tests.system.conftest import ServerProcess, sqlite_server
+from tests.helpers.pages import WatchedPage, open_night
+from tests.helpers.server_events import NIGHT, launches, other, post
+from tests.helpers.server_process import ServerProcess, sqlite_server
 
 VIEW = "browser-view-token-93f0"
 # Every CSP violation the page sees, as the browser reports it to the page itself.

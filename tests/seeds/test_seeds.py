@@ -23,7 +23,7 @@ from backend.domain.gazetteer import find_city, locate
 from backend.domain.nights import KYIV, night_of
 from backend.domain.schemas import EVENT_FIELDS, EventIn
 from tests.api.conftest import TOKEN
-from tests.seeds.dataset import dataset, national_sums
+from tests.helpers.dataset import dataset, national_sums
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.jsonl"))

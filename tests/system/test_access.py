@@ -13,7 +13,13 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
-from tests.system.conftest import SKYWATCH, TOKEN, ServerProcess, clean_environment, sqlite_server
+from tests.helpers.server_process import (
+    SKYWATCH,
+    TOKEN,
+    ServerProcess,
+    clean_environment,
+    sqlite_server,
+)
 
 VIEW = "system-view-token-5d1c"
 WRONG = "system-wrong-token-77ab"

@@ -11,8 +11,15 @@ from typing import Any
 
 import httpx
 
-from tests.system.conftest import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer, free_port
-from tests.system.conftest import clean_environment as environment
+from tests.helpers.server_process import (
+    AUTH,
+    SKYWATCH,
+    TOKEN,
+    ServerProcess,
+    StartServer,
+    free_port,
+)
+from tests.helpers.server_process import clean_environment as environment
 
 Record = dict[str, Any]
 

@@ -13,10 +13,10 @@ import orjson
 import pytest
 
 from backend.cli.retry import post_until_answered
-from tests.system.conftest import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
-from tests.system.conftest import clean_environment as environment
+from tests.helpers.server_process import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
+from tests.helpers.server_process import clean_environment as environment
+from tests.helpers.throwaway import ThrowawayPostgres, throwaway_postgres
 from tests.system.test_postgres_outage import stored
-from tests.system.throwaway import ThrowawayPostgres, throwaway_postgres
 
 OUTAGE_SECONDS = 4.0
 EVENTS = 300

@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.system.conftest import SKYWATCH, TOKEN, ServerProcess, clean_environment, free_port
+from tests.helpers.server_process import (
+    SKYWATCH,
+    TOKEN,
+    ServerProcess,
+    clean_environment,
+    free_port,
+)
 
 
 def test_several_workers_without_redis_are_refused(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from tests.system.conftest import AUTH, ServerProcess
+from tests.helpers.server_process import AUTH, ServerProcess
 
 THREADS = 8
 POSTS_PER_THREAD = 50

@@ -19,7 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Response
 
-from tests.system.conftest import AUTH, ServerProcess, sqlite_server
+from tests.helpers.server_process import AUTH, ServerProcess, sqlite_server
 
 BODY_LIMIT = 64 * 1024
 STREAMS = 3

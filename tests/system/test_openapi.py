@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.system.conftest import ServerProcess, StartServer
+from tests.helpers.server_process import ServerProcess, StartServer
 
 API_PATHS = {
     "/api/v1/events",

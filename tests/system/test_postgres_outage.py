@@ -1,7 +1,7 @@
 """PostgreSQL stops under a running server: 503s meanwhile, and recovery without a restart.
 
 The server is a real `skywatch serve` process on a PostgreSQL cluster of this module's own
-(tests/system/throwaway.py), which the test stops the way a crash does (`pg_ctl stop -m
+(tests/helpers/throwaway.py), which the test stops the way a crash does (`pg_ctl stop -m
 immediate`) and starts again. While it is down, writes and reads that need it answer 503
 with Retry-After and store nothing, /healthz says so, and a connected viewer stays
 connected. Once it is back, the same server process takes writes again within
@@ -24,8 +24,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from backend.api.errors import RETRY_AFTER_SECONDS
-from tests.system.conftest import AUTH, ServerProcess, StartServer
-from tests.system.throwaway import ThrowawayPostgres, throwaway_postgres
+from tests.helpers.server_process import AUTH, ServerProcess, StartServer
+from tests.helpers.throwaway import ThrowawayPostgres, throwaway_postgres
 
 NIGHT = "2025-07-04"
 # Promised: after PostgreSQL accepts connections again, a POST succeeds within this time,

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import orjson
 
-from tests.system.conftest import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
+from tests.helpers.server_process import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
 
 NIGHT = "2025-07-04"
 

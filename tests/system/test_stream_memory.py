@@ -23,7 +23,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.system.conftest import AUTH, ServerProcess, sqlite_server
+from tests.helpers.server_process import AUTH, ServerProcess, sqlite_server
 
 NIGHT = "2025-07-04"
 STALLED = 5

@@ -23,9 +23,9 @@ from websockets.exceptions import ConnectionClosed
 
 from backend.stream.bus import CHANNEL
 from backend.stream.tasks import cancel_all
-from tests.conftest import create_postgres_database, drop_postgres_database
-from tests.system.conftest import AUTH, TOKEN, ServerProcess
-from tests.system.throwaway import ThrowawayRedis
+from tests.helpers.databases import create_postgres_database, drop_postgres_database
+from tests.helpers.server_process import AUTH, TOKEN, ServerProcess
+from tests.helpers.throwaway import ThrowawayRedis
 
 NIGHT = "2025-07-04"
 

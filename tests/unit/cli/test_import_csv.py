@@ -31,7 +31,7 @@ from backend.cli.load import load_file
 from backend.domain.nights import night_of
 from backend.domain.schemas import EventIn
 from tests.api import conftest as api
-from tests.seeds.dataset import dataset, national_sums, night_sums
+from tests.helpers.dataset import dataset, national_sums, night_sums
 
 # The in-process app on SQLite and PostgreSQL (tests/api/conftest.py).
 client = api.client

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import redis
 
-from tests.system.conftest import free_port
+from tests.helpers.server_process import free_port
 
 POSTGRES_OS_USER = "postgres"
 COMMAND_SECONDS = 120.0
