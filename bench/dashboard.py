@@ -17,7 +17,6 @@ import itertools
 import math
 import os
 import re
-import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -30,7 +29,6 @@ from playwright.async_api import (
     BrowserContext,
     CDPSession,
     Page,
-    ViewportSize,
     async_playwright,
     expect,
 )
@@ -38,23 +36,26 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from bench import common
+from bench.common import (
+    AUTH,
+    CHROMIUM,
+    NIGHT,
+    OCCURRED_AT,
+    VIEWPORT,
+    elapsed_ms,
+    free_port,
+    launch_chromium,
+    percentile,
+    script,
+    wall_ms,
+    websocket_url,
+)
 from bench.report import write_section
-from bench.server import BENCH_TOKEN, running_server
+from bench.server import running_server
 
-NIGHT = "2025-07-04"
-OCCURRED_AT = "2025-07-03T22:00:00+03:00"  # 22:00 Kyiv belongs to the next morning's night
 COUNTER = "count-drones-launched"
-CHROMIUM = os.environ.get("SKYWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-AUTH = {"Authorization": f"Bearer {BENCH_TOKEN}"}
-VIEWPORT: ViewportSize = {"width": 1600, "height": 1000}
+
 # The issue's promises, and the bar this benchmark holds "responsive" to.
 LATENCY_LIMIT_MS = 1000.0
 UPDATES_PER_SECOND_LIMIT = 4
@@ -64,89 +65,17 @@ PROBE_INTERVAL = 0.1
 RATE_TOLERANCE = 1.05
 CATCH_UP_MS = 30_000.0
 
-# Runs before the page's own scripts, so live.js opens its socket through this subclass:
-# frame arrival times split server-side delay from the page's own rendering time.
-INIT_SCRIPT = r"""
-(() => {
-  const now = () => performance.timeOrigin + performance.now();
-  const pattern = /"count-drones-launched":\{"children":"([^"]*)"/;  // as COUNT_IN_MESSAGE
-  window.__frames = [];
-  window.__closes = [];
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      const opened = { at: now(), messages: 0, closedByPage: false };
-      this.__opened = opened;
-      this.addEventListener("close", (event) => {
-        window.__closes.push([now(), event.code, opened.closedByPage, opened.messages, opened.at]);
-      });
-      this.addEventListener("message", (event) => {
-        opened.messages += 1;
-        const found = typeof event.data === "string" ? pattern.exec(event.data) : null;
-        if (found) window.__frames.push([now(), found[1]]);
-      });
-    }
-    close(...args) {
-      // Tells a close by the page's own script from one by the server or the network.
-      this.__opened.closedByPage = true;
-      return super.close(...args);
-    }
-  };
-})();
-"""
-
+# The page-side JavaScript, in bench/js/ (each file's header says what it does).
+# Runs before the page's own scripts: stamps view messages and socket closes.
+INIT_SCRIPT = script("page_socket_probe.js")
 # Records every change of the counter's text with its epoch-ms time.
-OBSERVE_COUNTER = """
-(id) => {
-  const now = () => performance.timeOrigin + performance.now();
-  const element = document.getElementById(id);
-  let last = element.textContent;
-  window.__changes = [];
-  new MutationObserver(() => {
-    const text = element.textContent;
-    if (text !== last) {
-      last = text;
-      window.__changes.push([now(), text]);
-    }
-  }).observe(element, { childList: true, characterData: true, subtree: true });
-  return last;
-}
-"""
-
-# Long tasks (buffered, so none is missed between install and burst) and a 50 ms timer whose
-# lateness is how long the main thread could not run anything else.
-INSTALL_PROBES = """
-() => {
-  const now = () => performance.timeOrigin + performance.now();
-  window.__longtasks = [];
-  const supported = PerformanceObserver.supportedEntryTypes.includes("longtask");
-  if (supported) {
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        window.__longtasks.push([performance.timeOrigin + entry.startTime, entry.duration]);
-      }
-    }).observe({ type: "longtask", buffered: true });
-  }
-  window.__lag = [];
-  let last = now();
-  window.setInterval(() => {
-    const t = now();
-    window.__lag.push([t, t - last - 50]);
-    last = t;
-  }, 50);
-  return supported;
-}
-"""
-
+OBSERVE_COUNTER = script("observe_counter.js")
+# Long tasks and a 50 ms timer's lateness, for the burst.
+INSTALL_PROBES = script("install_probes.js")
+WAIT_FOR_COUNT = script("wait_for_count.js")
+# page_socket_probe.js matches view messages with this same pattern.
 COUNT_IN_MESSAGE = re.compile(r'"count-drones-launched":\{"children":"([^"]*)"')
 READ_COUNTER = f"() => document.getElementById({COUNTER!r}).textContent"
-WAIT_FOR_COUNT = """
-([id, value]) => {
-  const text = document.getElementById(id).textContent.replace(/[\\u2009,]/g, "");
-  return /^\\d+$/.test(text) && Number(text) >= value;
-}
-"""
 
 
 @dataclass(frozen=True)
@@ -228,14 +157,6 @@ class BurstRun:
         return max_in_window(self.update_times, 1000.0)
 
 
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile (NaN for no values)."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
 def max_in_window(times: Sequence[float], width_ms: float) -> int:
     """The most timestamps falling in any half-open window [t, t + width)."""
     ordered = sorted(times)
@@ -256,14 +177,6 @@ def number(text: str | None) -> int:
 def first_reaching(changes: Sequence[tuple[float, int]], value: int) -> float | None:
     """When the counter first showed `value` or more (updates may coalesce two events)."""
     return next((t for t, shown in changes if shown >= value), None)
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def wait_for_count(page: Page, value: int, *, timeout_ms: float) -> bool:
@@ -367,7 +280,7 @@ async def listen(stream_url: str, arrivals: list[tuple[float, int]], ready: asyn
         async for text in websocket:
             found = COUNT_IN_MESSAGE.search(str(text))
             if found is not None:
-                arrivals.append((time.time() * 1000, number(found.group(1))))
+                arrivals.append((wall_ms(), number(found.group(1))))
                 ready.set()
 
 
@@ -384,7 +297,7 @@ async def measure_latency(
     opened = await open_pages(browser, url, pages)
     pushed: list[tuple[float, int]] = []
     connected = asyncio.Event()
-    stream_url = url.replace("http://", "ws://", 1) + f"/dashboard/stream?night={NIGHT}"
+    stream_url = websocket_url(url, f"/dashboard/stream?night={NIGHT}")
     listening = asyncio.create_task(listen(stream_url, pushed, connected))
     try:
         await asyncio.wait_for(connected.wait(), 30)
@@ -400,7 +313,7 @@ async def measure_latency(
         start = time.monotonic()
         for index in range(samples):
             await asyncio.sleep(max(0.0, start + index * spacing - time.monotonic()))
-            posted_at.append(time.time() * 1000)
+            posted_at.append(wall_ms())
             if not await post(client, launches(f"latency-{run_id}-{index}", 1)):
                 raise RuntimeError("a latency POST was not answered 201")
         # Pages that fell behind get a bounded time to catch up; the rest count as not shown.
@@ -441,8 +354,8 @@ async def measure_latency(
             missing=missing,
             reconnects=dropped,
             busy_ms=busy / (len(opened) * samples),
-            first_p50_ms=percentile(by_event[0], 50),
-            last_p50_ms=percentile(by_event[-1], 50),
+            first_p50_ms=percentile(by_event[0], 0.5),
+            last_p50_ms=percentile(by_event[-1], 0.5),
         )
     finally:
         listening.cancel()
@@ -472,7 +385,7 @@ async def measure_burst(
             while not burst_over.is_set():
                 began = time.perf_counter()
                 await page.evaluate(READ_COUNTER)
-                evaluate_ms.append((time.perf_counter() - began) * 1000)
+                evaluate_ms.append(elapsed_ms(began))
                 await asyncio.sleep(PROBE_INTERVAL)
 
         async def send(index: int, at: float) -> int:
@@ -481,12 +394,12 @@ async def measure_burst(
 
         run_id = time.time_ns()
         probing = asyncio.create_task(probe())
-        burst_started = time.time() * 1000
+        burst_started = wall_ms()
         start = time.monotonic()
         sends = [send(index, start + index / 10) for index in range(seconds * 10)]
         acknowledged = sum(await asyncio.gather(*sends))
         posted = batch * seconds * 10
-        acked_at = time.time() * 1000
+        acked_at = wall_ms()
         expected = base + acknowledged
         await wait_for_count(page, expected, timeout_ms=30_000)
         await asyncio.sleep(1)  # a trailing update, if any, belongs to the burst too
@@ -495,7 +408,7 @@ async def measure_burst(
         final = number(await page.evaluate(READ_COUNTER))
         changes = await timeline(page, "__changes")
         shown_at = first_reaching(changes, expected)
-        window_end = shown_at if shown_at is not None else time.time() * 1000
+        window_end = shown_at if shown_at is not None else wall_ms()
         in_window = [t for t, _ in changes if burst_started <= t <= window_end]
         raw_tasks = await page.evaluate("() => window.__longtasks")
         longtasks = [
@@ -543,7 +456,7 @@ async def run(
             async_playwright() as driver,
             httpx.AsyncClient(base_url=url, headers=AUTH, timeout=30) as client,
         ):
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            browser = await launch_chromium(driver)
             began = time.monotonic()
             try:
                 latencies = []
@@ -553,8 +466,8 @@ async def run(
                     )
                     print(
                         f"[{time.monotonic() - began:.0f} s] {pages} page(s): "
-                        f"p50 {percentile(result.dom_ms, 50):.0f} ms, "
-                        f"p95 {percentile(result.dom_ms, 95):.0f} ms, "
+                        f"p50 {percentile(result.dom_ms, 0.5):.0f} ms, "
+                        f"p95 {percentile(result.dom_ms, 0.95):.0f} ms, "
                         f"max {max(result.dom_ms, default=math.nan):.0f} ms",
                         flush=True,
                     )
@@ -572,8 +485,8 @@ async def run(
 
 
 def verdict(met: bool) -> str:
-    """Met or not, in bold."""
-    return "**met**" if met else "**not met**"
+    """Met or not, in bold: this section's wording of bench.common.verdict."""
+    return common.verdict(met, otherwise="not met")
 
 
 def describe_reconnects(drops: Sequence[Drop]) -> str:
@@ -586,7 +499,7 @@ def describe_reconnects(drops: Sequence[Drop]) -> str:
 
 def p50_max(values: Sequence[float]) -> str:
     """ "p50 / max ms" for a table cell."""
-    return f"{percentile(values, 50):,.0f} / {max(values, default=math.nan):,.0f} ms"
+    return f"{percentile(values, 0.5):,.0f} / {max(values, default=math.nan):,.0f} ms"
 
 
 def latency_table(runs: Sequence[LatencyRun]) -> str:
@@ -600,7 +513,7 @@ def latency_table(runs: Sequence[LatencyRun]) -> str:
     for run in runs:
         lines.append(
             f"| {run.pages} | {len(run.dom_ms) + run.missing:,} | "
-            f"{percentile(run.dom_ms, 50):,.0f} ms | {percentile(run.dom_ms, 95):,.0f} ms | "
+            f"{percentile(run.dom_ms, 0.5):,.0f} ms | {percentile(run.dom_ms, 0.95):,.0f} ms | "
             f"{max(run.dom_ms, default=math.nan):,.0f} ms | {run.missing} | "
             f"{p50_max(run.pushed_ms)} | {p50_max(run.message_ms)} | {run.busy_ms:,.0f} ms | "
             f"{describe_reconnects(run.reconnects)} |"
@@ -674,7 +587,7 @@ def report(
         f"reconnects: {describe_reconnects(burst.reconnects)}\n" + longtask_line + "\n"
         f"- worst lateness of the 50 ms timer: {burst.timer_lag_ms:.0f} ms\n"
         f"- `page.evaluate` round trips: {len(burst.evaluate_ms)}, p50 "
-        f"{percentile(burst.evaluate_ms, 50):.0f} ms, max {slowest_probe:.0f} ms\n\n"
+        f"{percentile(burst.evaluate_ms, 0.5):.0f} ms, max {slowest_probe:.0f} ms\n\n"
         "**The issue's expectations:**\n\n"
         f"- A POSTed event shows on every open page within 1 second: {verdict(shown_in_time)} "
         f"(slowest of all pairs {worst:,.0f} ms"
@@ -752,7 +665,7 @@ def main() -> int:
     load = os.getloadavg()[0]  # other work on the machine skews every figure here
     runs, burst = asyncio.run(
         run(
-            port=args.port or free_port(),
+            port=free_port(args.port),
             samples=args.samples,
             spacing=args.spacing,
             page_counts=(1, args.pages),

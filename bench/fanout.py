@@ -13,11 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import math
 import os
-import resource
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,11 +30,19 @@ import orjson
 import uvloop
 from websockets.asyncio.client import connect
 
+from bench.common import (
+    BENCH_TOKEN,
+    NIGHT,
+    OCCURRED_AT,
+    free_port,
+    percentile,
+    raise_open_files_limit,
+    verdict,
+    websocket_url,
+)
 from bench.report import machine, write_section
-from bench.server import BENCH_TOKEN, Server, serving
+from bench.server import Server, server_warnings, serving
 
-OCCURRED_AT = "2025-07-03T22:00:00+03:00"
-NIGHT = "2025-07-04"  # the night of OCCURRED_AT (22:00 Kyiv belongs to the next morning)
 STREAM_PATH = f"/api/v1/stream?night={NIGHT}"
 P99_TARGET_MS = 50.0
 RATIO_TARGET = 1.5
@@ -142,20 +147,8 @@ class Run:
         return 1e6 * self.swarm_cpu_seconds / max(self.frames, 1)
 
     def percentile(self, share: float) -> float:
-        """Nearest-rank percentile of the delivery latencies (sorted by _tally)."""
-        return _nearest_rank(self.latencies_ms, share)
-
-
-def _nearest_rank(ordered: list[float], share: float) -> float:
-    if not ordered:
-        return math.nan
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
-
-
-def _raise_open_files_limit() -> None:
-    # 1,000 sockets plus the swarm's pipes; children (server, swarm) inherit the raised limit.
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        """Nearest-rank percentile of the delivery latencies (bench.common.percentile)."""
+        return percentile(self.latencies_ms, share)
 
 
 def _rss_kib(pid: int) -> int:
@@ -169,18 +162,6 @@ def _cpu_seconds(pid: int) -> float:
     # Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime.
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def _port(wanted: int) -> int:
-    """`wanted` if it is free, or a free port chosen by the kernel when `wanted` is 0."""
-    # Fail before starting: a server already on the port would answer /healthz in our place.
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", wanted))
-        except OSError as error:
-            raise SystemExit(f"bench: port {wanted} is taken ({error}); use --port 0") from None
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _busy_cpu_seconds() -> float:
@@ -451,7 +432,7 @@ def _tally(run: Run, sent_at: dict[str, float], results: list[dict[str, Any]]) -
 
 async def _exercise(server: Server, run: Run, args: argparse.Namespace) -> None:
     """Connect the swarm to a running server, send, collect: fills in `run`."""
-    ws_base = server.url.replace("http://", "ws://", 1)
+    ws_base = websocket_url(server.url)
     ws_url = ws_base + run.target.ws_path
     await _warm_up(ws_url, run.target)
     await asyncio.sleep(1.0)
@@ -500,11 +481,10 @@ def measure(target: Target, *, port: int, args: argparse.Namespace) -> Run:
         rate=args.rate,
         seconds=args.seconds,
     )
-    port = _port(port)
+    port = free_port(port)
     with serving(target.command(port), port=port) as server:
         uvloop.run(_exercise(server, run, args))
-        log = server.log.read_text(errors="replace").splitlines()
-    run.server_warnings = [line for line in log if line.startswith(("WARNING", "ERROR"))]
+        run.server_warnings = server_warnings(server.log)
     return run
 
 
@@ -542,10 +522,6 @@ def _table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
-def _verdict(met: bool) -> str:
-    return "**met**" if met else "**missed**"
-
-
 def _saturated(run: Run) -> bool:
     # Within 10% of every core busy: latencies then measure the queue for the CPU.
     return run.machine_cpu_percent >= 0.9 * 100 * CORES
@@ -558,16 +534,16 @@ def _targets(runs: list[Run]) -> list[str]:
     rss = product.rss_per_connection_kib
     lines = [
         f"- p99 <= {P99_TARGET_MS:.0f} ms: product p99 {_ms(p99)}: "
-        f"{_verdict(p99 <= P99_TARGET_MS)}.",
+        f"{verdict(p99 <= P99_TARGET_MS)}.",
         f"- product p99 <= {RATIO_TARGET}x baseline p99: {ratio:.2f}x ({_ms(p99)} vs "
-        f"{_ms(base_p99)}): {_verdict(ratio <= RATIO_TARGET)}"
+        f"{_ms(base_p99)}): {verdict(ratio <= RATIO_TARGET)}"
         + (", but see the caveat below." if _saturated(baseline) else "."),
         f"- <= {RSS_TARGET_KIB:.0f} KiB per idle connection: product {rss:.1f} KiB (VmRSS "
         f"{product.rss_empty_kib:,} KiB after one warm-up connection, "
         f"{product.rss_idle_kib:,} KiB with {product.connected:,} idle clients): "
-        f"{_verdict(rss <= RSS_TARGET_KIB)}.",
+        f"{verdict(rss <= RSS_TARGET_KIB)}.",
         f"- 0 lost: product {product.lost:,} lost, {product.duplicates:,} duplicates, early "
-        f"closes {_codes(product)}: {_verdict(product.lost == 0)}.",
+        f"closes {_codes(product)}: {verdict(product.lost == 0)}.",
     ]
     if len(runs) > 2 and runs[2].target.deflate:
         deflate = runs[2]
@@ -590,8 +566,8 @@ def _details(run: Run) -> str:
     extra = []
     if run.target.product:
         extra.append(
-            f"POSTs answered (201) at p50 {_ms(_nearest_rank(run.acks_ms, 0.5))}, "
-            f"p99 {_ms(_nearest_rank(run.acks_ms, 0.99))}"
+            f"POSTs answered (201) at p50 {_ms(percentile(run.acks_ms, 0.5))}, "
+            f"p99 {_ms(percentile(run.acks_ms, 0.99))}"
         )
     extra.append(
         f"CPU per delivered frame: server {run.server_us_per_frame:.1f} us, clients "
@@ -732,7 +708,8 @@ def main() -> int:
         help="measure only these (repeatable); prints the figures, writes no docs",
     )
     args = parser.parse_args()
-    _raise_open_files_limit()
+    # 1,000 sockets plus the swarm's pipes; children (server, swarm) inherit the raised limit.
+    raise_open_files_limit()
     # SIGTERM unwinds like Ctrl-C, so the finally blocks stop the server and the swarm.
     signal.signal(signal.SIGTERM, _interrupt)
     targets = [
@@ -753,7 +730,7 @@ def main() -> int:
             f"CPU server/clients/sender/rest {_cpu(run)}; frames/client "
             f"{run.frames / max(run.connected, 1):.0f}; CPU per frame server "
             f"{run.server_us_per_frame:.1f} us, clients {run.swarm_us_per_frame:.1f} us; POST p50 "
-            f"{_ms(_nearest_rank(run.acks_ms, 0.5))} p99 {_ms(_nearest_rank(run.acks_ms, 0.99))}; "
+            f"{_ms(percentile(run.acks_ms, 0.5))} p99 {_ms(percentile(run.acks_ms, 0.99))}; "
             f"sent {run.sent} in {run.send_seconds:.1f} s, drained {run.drain_seconds:.1f} s",
             flush=True,
         )

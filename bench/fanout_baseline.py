@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import resource
 from http import HTTPStatus
 
 import uvloop
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.http11 import Request, Response
+
+from bench.common import raise_open_files_limit
 
 CLIENTS: set[ServerConnection] = set()
 
@@ -51,8 +52,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8800)
     args = parser.parse_args()
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    raise_open_files_limit()
     # uvicorn runs the product on uvloop (installed with uvicorn[standard]): same loop here.
     with contextlib.suppress(KeyboardInterrupt):
         uvloop.run(_serve(args.host, args.port))

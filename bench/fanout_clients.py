@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import resource
 import sys
 import time
 from collections import Counter, defaultdict
@@ -42,6 +41,8 @@ from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFact
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
+
+from bench.common import raise_open_files_limit
 
 MAX_SIZE = 2**24
 OPEN_TIMEOUT = 60.0
@@ -361,8 +362,7 @@ def main() -> int:
         "--summary", action="store_true", help="histograms, not every receipt (long runs)"
     )
     args = parser.parse_args()
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    raise_open_files_limit()
     # uvloop: the swarm's own overhead is measurement noise, so keep it as small as possible.
     swarm = uvloop.run(run(args))
     Path(args.out).write_bytes(orjson.dumps(swarm.results()))

@@ -20,15 +20,16 @@ from pathlib import Path
 import httpx
 import orjson
 
+from bench.common import BENCH_TOKEN, OCCURRED_AT
 from bench.report import write_section
-from bench.server import BENCH_TOKEN, running_server
+from bench.server import running_server
 
 EVENT = {
     "kind": "launch",
     "weapon": "drone",
     "model": "Shahed-136",
     "count": 1,
-    "occurred_at": "2025-07-03T22:00:00+03:00",
+    "occurred_at": OCCURRED_AT,
     "region": "UA-30",
 }
 SCENARIOS = (("single events", 32, 1), ("1,000-event batches", 4, 1000))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta
@@ -19,13 +18,12 @@ import httpx
 import orjson
 from websockets.asyncio.client import connect
 
+from bench.common import AUTH, NIGHT, elapsed_ms, percentile, websocket_url
 from bench.report import write_section
-from bench.server import BENCH_TOKEN, running_server
+from bench.server import running_server
 
-NIGHT = "2025-07-04"
 START = datetime.fromisoformat("2025-07-03T18:00:00+03:00")
 SPAN = timedelta(hours=12)
-HEADERS = {"Authorization": f"Bearer {BENCH_TOKEN}"}
 
 
 def _events(count: int, seed: int = 7) -> list[dict[str, object]]:
@@ -47,11 +45,6 @@ def _events(count: int, seed: int = 7) -> list[dict[str, object]]:
     return events
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 async def _seeks(client: httpx.AsyncClient, count: int) -> list[float]:
     created = await client.post("/api/v1/replays", json={"night": NIGHT, "speed": 60})
     session = created.json()["id"]
@@ -65,7 +58,7 @@ async def _seeks(client: httpx.AsyncClient, count: int) -> list[float]:
             f"/api/v1/replays/{session}/control", json={"action": "seek", "position": target}
         )
         response = await client.get(f"/api/v1/replays/{session}/stats")
-        timings.append((time.perf_counter() - started) * 1000)
+        timings.append(elapsed_ms(started))
         assert response.status_code == 200
     return timings
 
@@ -76,7 +69,7 @@ async def _keep_up(client: httpx.AsyncClient, url: str, total: int) -> tuple[lis
     anchor_wall = time.time()
     lags: list[float] = []
     received = 0
-    stream = url.replace("http://", "ws://") + f"/api/v1/replays/{created['id']}/stream"
+    stream = websocket_url(url, f"/api/v1/replays/{created['id']}/stream")
     async with connect(stream, max_size=None) as socket:
         deadline = time.monotonic() + SPAN.total_seconds() / 3600 + 20
         while received < total and time.monotonic() < deadline:
@@ -94,23 +87,23 @@ async def _keep_up(client: httpx.AsyncClient, url: str, total: int) -> tuple[lis
 
 async def _run(count: int, seeks: int) -> str:
     with running_server(port=8767) as url:
-        async with httpx.AsyncClient(base_url=url, timeout=60, headers=HEADERS) as client:
+        async with httpx.AsyncClient(base_url=url, timeout=60, headers=AUTH) as client:
             events = _events(count)
             for start in range(0, count, 1000):
                 response = await client.post("/api/v1/events", json=events[start : start + 1000])
                 assert response.status_code == 201, response.text
             timings = await _seeks(client, seeks)
             lags, received = await _keep_up(client, url, count)
-    p95 = _percentile(timings, 0.95)
+    p95 = percentile(timings, 0.95)
     return (
         "## Replay (`bench/replay.py`)\n\n"
         f"A night of {count:,} events spread over 12 hours, in a fresh server on SQLite.\n\n"
         "| measure | p50 | p95 | max | target |\n|---|---|---|---|---|\n"
         f"| seek: control POST + GET stats at the new position ({seeks} seeks) "
-        f"| {statistics.median(timings):.1f} ms | {p95:.1f} ms | {max(timings):.1f} ms "
+        f"| {percentile(timings, 0.5):.1f} ms | {p95:.1f} ms | {max(timings):.1f} ms "
         f"| p95 < 100 ms: {'met' if p95 < 100 else 'missed'} |\n"
         f"| 3600x replay: delivery lag behind the replay clock ({received:,} of {count:,} "
-        f"events received) | {statistics.median(lags):.0f} ms | {_percentile(lags, 0.95):.0f} ms "
+        f"events received) | {percentile(lags, 0.5):.0f} ms | {percentile(lags, 0.95):.0f} ms "
         f"| {max(lags):.0f} ms | keeps up: the lag stays at the stream's poll interval "
         f"(250 ms) plus delivery |\n"
     )

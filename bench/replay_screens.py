@@ -16,9 +16,19 @@ import httpx
 import orjson
 from playwright.async_api import Page, async_playwright
 
-from bench.dashboard import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT, free_port, percentile
+from bench.common import (
+    AUTH,
+    NIGHT,
+    VIEWPORT,
+    free_port,
+    launch_chromium,
+    percentile,
+    script,
+    verdict,
+    wall_ms,
+)
 from bench.report import write_section
-from bench.server import BENCH_TOKEN, running_server
+from bench.server import running_server
 
 METHOD = (
     "A fresh `skywatch serve` with the recorded night of 3-4 July 2025, one replay session and "
@@ -30,15 +40,10 @@ METHOD = (
     "how far apart the screens are."
 )
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "2025-07-04.jsonl"
-AUTH = {"Authorization": f"Bearer {BENCH_TOKEN}"}
-# Stamps every change of an element's text, on the page's own clock (wall time in ms).
-OBSERVE = """([id, key]) => {
-  const element = document.getElementById(id);
-  window[key] = [];
-  new MutationObserver(() => window[key].push(performance.timeOrigin + performance.now()))
-    .observe(element, {childList: true, subtree: true, characterData: true});
-}"""
-FIRST_AFTER = "([key, since]) => (window[key] || []).find((stamp) => stamp >= since) ?? null"
+# Stamps every change of an element's text, on the page's own clock (wall time in ms),
+# and finds the first stamp after a time: bench/js/.
+OBSERVE = script("stamp_changes.js")
+FIRST_AFTER = script("first_stamp_after.js")
 
 
 async def _open(page: Page, url: str) -> None:
@@ -71,7 +76,7 @@ async def _control_latencies(
         await page.evaluate(OBSERVE, ["replay-play", "playStamps"])
         await page.evaluate(OBSERVE, ["replay-position", "positionStamps"])
     for _ in range(toggles):
-        since = time.time() * 1000
+        since = wall_ms()
         await presenter.click("#replay-play")
         for page in screens:
             took = await _first_change(page, "playStamps", since, 5)
@@ -84,7 +89,7 @@ async def _control_latencies(
         await asyncio.sleep(1)
     for index in range(seeks):
         minutes = 6 * 60 + 37 * index % (17 * 60)  # spread over the night, never the same
-        since = time.time() * 1000
+        since = wall_ms()
         await presenter.locator("#replay-slider").fill(str(minutes * 60))
         for page in screens:
             took = await _first_change(page, "positionStamps", since, 5)
@@ -119,11 +124,11 @@ async def run(screens: int, toggles: int, seeks: int) -> dict[str, Any]:
             assert (await client.post("/api/v1/events", json=events)).status_code == 201
             created = await client.post(
                 "/api/v1/replays",
-                json={"night": "2025-07-04", "speed": 60, "position": "2025-07-04T00:00:00+03:00"},
+                json={"night": NIGHT, "speed": 60, "position": "2025-07-04T00:00:00+03:00"},
             )
             session = created.json()["id"]
         async with async_playwright() as driver:
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            browser = await launch_chromium(driver)
             pages = []
             for _ in range(screens + 1):
                 context = await browser.new_context(viewport=VIEWPORT)
@@ -149,7 +154,8 @@ def _summary(values: list[float]) -> str:
     if not values:
         return "none"
     return (
-        f"{percentile(values, 50):.0f} ms / {percentile(values, 95):.0f} ms / {max(values):.0f} ms"
+        f"{percentile(values, 0.5):.0f} ms / {percentile(values, 0.95):.0f} ms / "
+        f"{max(values):.0f} ms"
     )
 
 
@@ -174,8 +180,8 @@ def report(figures: dict[str, Any]) -> str:
             f"Positions shown while playing at 60x, {len(spreads)} samples across all "
             f"{figures['screens'] + 1} pages: largest spread {max(spreads):.1f} s of replay "
             f"time ({max(spread_wall) * 1000:.0f} ms of wall time at 60x), median "
-            f"{percentile(spreads, 50):.1f} s. The issue asks for screens within one second "
-            f"of each other: **{'met' if max(spread_wall) <= 1.0 else 'missed'}**.",
+            f"{percentile(spreads, 0.5):.1f} s. The issue asks for screens within one second "
+            f"of each other: {verdict(max(spread_wall) <= 1.0)}.",
         ]
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-BENCH_TOKEN = "bench-token"
+from bench.common import BENCH_TOKEN
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,12 @@ def running_server(
     command += ["--workers", str(workers)]
     with serving(command, port=port, env=env) as server:
         yield server.url
+
+
+def server_warnings(log: Path) -> list[str]:
+    """The WARNING and ERROR lines of a server's log (read it before the data dir goes)."""
+    lines = log.read_text(errors="replace").splitlines()
+    return [line for line in lines if line.startswith(("WARNING", "ERROR"))]
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

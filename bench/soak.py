@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import signal
 import sys
 import tempfile
@@ -27,17 +26,23 @@ from typing import Any
 import httpx
 import uvloop
 
-from bench.fanout import (
+from bench.common import (
     NIGHT,
+    free_port,
+    histogram_percentile,
+    raise_open_files_limit,
+    verdict,
+    websocket_url,
+)
+from bench.fanout import (
     STREAM_PATH,
     Run,
     Target,
+    _codes,
     _cpu_seconds,
     _drain,
     _interrupt,
     _kill_swarm,
-    _port,
-    _raise_open_files_limit,
     _revision,
     _rss_kib,
     _send_http,
@@ -49,7 +54,7 @@ from bench.fanout import (
 )
 from bench.fanout_clients import BUCKETS_PER_MS
 from bench.report import machine, write_section
-from bench.server import Server, serving
+from bench.server import Server, server_warnings, serving
 
 RSS_SAMPLE_SECONDS = 5.0
 FULL = (1000, 200, 600)  # the issue's soak: viewers, events/s, seconds (the defaults)
@@ -80,17 +85,8 @@ class Soak:
 
 
 def percentile(histogram: Counter[int], share: float) -> float:
-    """Nearest-rank percentile in ms of a histogram of 0.1 ms buckets."""
-    total = sum(histogram.values())
-    if not total:
-        return math.nan
-    rank = max(1, math.ceil(share * total))
-    seen = 0
-    for bucket in sorted(histogram):
-        seen += histogram[bucket]
-        if seen >= rank:
-            return bucket / BUCKETS_PER_MS
-    raise AssertionError("unreachable")
+    """Nearest-rank percentile in ms of a histogram of 0.1 ms buckets (NaN if empty)."""
+    return histogram_percentile(histogram, share) / BUCKETS_PER_MS
 
 
 async def _sample_rss(pid: int, soak: Soak, stop: asyncio.Event) -> None:
@@ -117,7 +113,7 @@ async def _stored_events(url: str) -> int:
 
 async def _exercise(server: Server, soak: Soak, args: argparse.Namespace) -> None:
     run = soak.run
-    ws_url = server.url.replace("http://", "ws://", 1) + STREAM_PATH
+    ws_url = websocket_url(server.url, STREAM_PATH)
     await _warm_up(ws_url, PRODUCT)
     with tempfile.TemporaryDirectory(prefix="skywatch-soak-swarm-") as scratch:
         swarm = await _start_swarm(ws_url, run, Path(scratch), extra=("--summary",))
@@ -166,12 +162,11 @@ def measure(args: argparse.Namespace) -> Soak:
         seconds=args.seconds,
     )
     soak = Soak(run=run)
-    port = _port(args.port)
+    port = free_port(args.port)
     command = [sys.executable, "-m", "backend.cli.main", "serve", "--port", str(port)]
     with serving(command, port=port) as server:
         uvloop.run(_exercise(server, soak, args))
-        log = server.log.read_text(errors="replace").splitlines()
-    run.server_warnings = [line for line in log if line.startswith(("WARNING", "ERROR"))]
+        run.server_warnings = server_warnings(server.log)
     return soak
 
 
@@ -208,8 +203,7 @@ def _body(soak: Soak, args: argparse.Namespace) -> str:
     peak = max(samples, default=0)
     end = samples[-1] if samples else 0
     acked = len(run.acks_ms)
-    codes = ", ".join(f"{code} x{count}" for code, count in sorted(run.close_codes.items()))
-    verdict = "**met**" if soak.lost == 0 and not run.duplicates else "**missed**"
+    met = soak.lost == 0 and not run.duplicates
     method = (
         f"A fresh `skywatch serve` (SQLite, one worker); {args.clients:,} websocket viewers on "
         f"`{STREAM_PATH}` over {args.processes} client processes (the fan-out benchmark's "
@@ -251,7 +245,7 @@ def _body(soak: Soak, args: argparse.Namespace) -> str:
         f"{soak.stored:,} stored), then {run.drain_seconds:.1f} s of draining; "
         f"{soak.delivered:,} of {soak.expected:,} deliveries"
         + (f"; failed sends {run.failed_sends}" if run.failed_sends else "")
-        + (f"; early closes {codes}" if codes else "; no early closes")
+        + (f"; early closes {_codes(run)}" if run.close_codes else "; no early closes")
         + (
             f"; {len(run.server_warnings)} WARNING/ERROR lines in the server log"
             if run.server_warnings
@@ -261,7 +255,7 @@ def _body(soak: Soak, args: argparse.Namespace) -> str:
         f"- CPU per delivered frame: server {run.server_us_per_frame:.1f} us, clients "
         f"{run.swarm_us_per_frame:.1f} us ({run.frames / max(run.connected, 1):,.0f} frames "
         "per viewer).",
-        f"- 0 lost and 0 duplicates: {verdict}.",
+        f"- 0 lost and 0 duplicates: {verdict(met)}.",
     ]
     if (args.clients, args.rate, args.seconds) != FULL:
         lines.append(
@@ -287,7 +281,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--print-only", action="store_true", help="do not write the docs")
     args = parser.parse_args()
-    _raise_open_files_limit()
+    raise_open_files_limit()
     signal.signal(signal.SIGTERM, _interrupt)
     soak = measure(args)
     body = _body(soak, args)
