@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from backend.api.errors import install_error_handlers
 from backend.api.fallthrough import ApiFallthrough
 from backend.api.middleware.access import AccessControl, allow_page_scripts, install_readers
 from backend.api.middleware.body_limit import BodyLimit
-from backend.api.middleware.ingest_path import IngestFastPath
+from backend.api.middleware.fast_path import FastPath
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.routes import events, health, replays, stats, stream
 from backend.api.routes.docs import install_docs
@@ -45,6 +46,12 @@ def _lifespan(
     return lifespan
 
 
+def _routes_of(app: FastAPI, endpoint: object) -> list[APIRoute]:
+    return [
+        route for route in app.routes if isinstance(route, APIRoute) and route.endpoint is endpoint
+    ]
+
+
 def create_app(
     settings: Settings | None = None, *, extensions: Sequence[Extension] | None = None
 ) -> FastAPI:
@@ -67,11 +74,6 @@ def create_app(
         redoc_url=None,  # ReDoc would load its script from a CDN
     )
     install_error_handlers(app)
-    app.add_middleware(IngestFastPath)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
-    # Added last, so outermost: no route, ingest fast path included, is reached unchecked.
-    app.add_middleware(AccessControl, settings=settings)
     install_docs(app)
     for module in (events, stats, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)
@@ -83,4 +85,11 @@ def create_app(
     )
     # Last: below every route, the page, and JSON refusals for what no API route took.
     app.mount("/", ApiFallthrough(pages[0] if pages else None, app))
+    # Each added middleware wraps the ones before it: the last is outermost.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outside the body limit: ingest reads its body with the same reader and limit.
+    app.add_middleware(FastPath, routes=_routes_of(app, events.post_events))
+    app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
+    # Outermost: no route, ingest fast path included, is reached unchecked.
+    app.add_middleware(AccessControl, settings=settings)
     return app

@@ -22,11 +22,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import cookie_parser
+from starlette.requests import ClientDisconnect, cookie_parser
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.api.errors import error_response
+from backend.api.body import read_body
+from backend.api.errors import ApiError, error_response
 from backend.api.middleware.csp import HEADER, dashboard_policy
 from backend.api.routes.signin import SIGN_IN, SIGN_OUT, safe_next, sign_in_page
 from backend.auth import SESSION_SECONDS, TokenBook
@@ -112,7 +113,10 @@ class AccessControl:
             return
         path: str = scope["path"]
         if path in (SIGN_IN, SIGN_OUT):
-            response = await self._sign_in(scope, receive, path)
+            try:
+                response = await self._sign_in(scope, receive, path)
+            except ClientDisconnect:
+                return  # left before the form was whole
             await response(scope, receive, send)
             return
         # Unguarded, nothing is parsed here: the ingest hot path pays only for a few checks.
@@ -183,9 +187,10 @@ class AccessControl:
         # token; only the service's own page (or an allowed origin) may post it.
         if not origin_allowed(headers, self.allowed_origins):
             return error_response(403, "sign-in from another origin refused")
-        form = await _read_form(receive)
-        if form is None:
-            return error_response(413, f"sign-in form larger than {MAX_FORM_BYTES} bytes")
+        try:
+            form = await _read_form(scope, receive)
+        except ApiError as error:
+            return error_response(error.status, error.detail, error.headers)
         next_path = safe_next(form.get("next"))
         if not self.guarded:
             return RedirectResponse(next_path, status_code=303)
@@ -215,17 +220,8 @@ class AccessControl:
         return send_with_policy
 
 
-async def _read_form(receive: Receive) -> dict[str, str] | None:
-    """The url-encoded form body (first value of each field); None when too large."""
-    body = b""
-    more = True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        body += message.get("body", b"")
-        if len(body) > MAX_FORM_BYTES:
-            return None
-        more = message.get("more_body", False)
+async def _read_form(scope: Scope, receive: Receive) -> dict[str, str]:
+    """The url-encoded form body, first value of each field; ApiError 413 when too large."""
+    body = await read_body(scope, receive, limit=MAX_FORM_BYTES, what="sign-in form")
     fields = parse_qs(body.decode("utf-8", errors="replace"))
     return {name: values[0] for name, values in fields.items()}

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from backend.api.deps import ServicesDep, WriteAccess
+from backend.api.body import read_body
+from backend.api.deps import ServicesDep, WriteAccess, check_write_token, get_services
 from backend.api.errors import RETRY_AFTER_SECONDS, ApiError
-from backend.api.middleware.ingest_path import ingest
 from backend.api.params import NightParam, RegionParam
-from backend.domain.records import dumps
+from backend.domain.records import dumps, to_row
 from backend.domain.schemas import (
     ErrorOut,
     EventIn,
@@ -22,7 +23,8 @@ from backend.domain.schemas import (
     RetractResult,
     Weapon,
 )
-from backend.ingest.writer import StoreUnavailableError
+from backend.ingest.parse import BodyError, parse_events
+from backend.ingest.writer import IdConflictError, StoreUnavailableError
 from backend.store.queries import EventFilter, iter_events, list_events
 
 router = APIRouter(tags=["events"])
@@ -45,6 +47,29 @@ def _json(value: Any, status: int = 200) -> Response:
     return Response(dumps(value), status_code=status, media_type="application/json")
 
 
+def _check_content_type(request: Request) -> None:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        shown = media_type or "none"
+        raise ApiError(415, f"Content-Type must be application/json, got {shown}")
+
+
+def _conflict(error: IdConflictError) -> ApiError:
+    return ApiError(
+        409,
+        [
+            {
+                "loc": ["body", index, "id"],
+                "index": index,
+                "field": "id",
+                "msg": f"id: {event_id!r} already exists with different content",
+                "type": "id_conflict",
+            }
+            for index, event_id in error.conflicts
+        ],
+    )
+
+
 @router.post(
     "/events",
     status_code=201,
@@ -62,10 +87,33 @@ def _json(value: Any, status: int = 200) -> Response:
 async def post_events(request: Request) -> Response:
     """Answers 201 after commit (200 when every event was a duplicate).
 
-    In the running app IngestFastPath answers this route before FastAPI's routing; this
-    declaration documents it and serves it wherever the fast path is not installed.
+    Validated, stored atomically, answered after commit; an ApiError for every refusal.
+    The app serves it through FastPath, before FastAPI's routing (it takes only the request).
     """
-    return await ingest(request)
+    services = get_services(request)
+    check_write_token(request, services)
+    _check_content_type(request)
+    settings = services.settings
+    body = await read_body(request.scope, request.receive, limit=settings.max_body_bytes)
+    try:
+        events = parse_events(body, max_events=settings.max_batch_events)
+    except BodyError as error:
+        raise ApiError(error.status, error.detail) from None
+    received_at = datetime.now(UTC)
+    rows = [to_row(event, received_at=received_at) for event in events]
+    client_ids = [event.id for event in events if event.id is not None]
+    try:
+        outcome = await services.writer.insert(rows, client_ids=client_ids)
+    except IdConflictError as error:
+        raise _conflict(error) from None
+    except StoreUnavailableError:
+        raise ApiError(
+            503, "database unavailable: nothing was stored, retry", retry_after=RETRY_AFTER_SECONDS
+        ) from None
+    answer = {"accepted": outcome.accepted, "duplicates": outcome.duplicates, "seqs": outcome.seqs}
+    return Response(
+        dumps(answer), status_code=201 if outcome.accepted else 200, media_type="application/json"
+    )
 
 
 @router.delete(
