@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from backend.replay.sessions import NightTimeline, Session
 from backend.services import Services
-from backend.store.changes import latest_cursor
+from backend.store.cursor import latest_cursor
 from backend.store.queries import EventFilter, iter_events, nights
 from backend.stream.hub import Subscription
 

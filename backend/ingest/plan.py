@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from backend.domain.records import Row, content_of
 
@@ -123,3 +124,49 @@ def _plan_request(plan: Plan, request: InsertRequest) -> None:
     plan.new_rows.extend(new_rows)
     plan.next_seq = next_seq
     plan.answers.append(WriteOutcome(len(new_rows), duplicates, seqs))
+
+
+class WriteTransaction(Protocol):
+    """The few statements a write needs, inside one locked transaction of some store."""
+
+    def latest_cursor(self) -> int:
+        """The highest seq given so far."""
+        ...
+
+    def lookup(self, ids: list[str]) -> dict[str, Known]:
+        """The stored seq and content of each of these ids that exists."""
+        ...
+
+    def insert(self, rows: list[Row]) -> None:
+        """Insert planned rows (each with its seq)."""
+        ...
+
+    def find(self, event_id: str) -> tuple[int, int | None] | None:
+        """(seq, retracted_seq) of a stored event, or None."""
+        ...
+
+    def mark_retracted(self, event_id: str, retracted_seq: int, at: datetime) -> None:
+        """Flag an event retracted under its own seq."""
+        ...
+
+
+def insert_group(tx: WriteTransaction, requests: Sequence[InsertRequest]) -> Plan:
+    """Plan the group against what is stored and insert what is new."""
+    known = tx.lookup(lookup_ids(requests))
+    plan = plan_group(requests, next_seq=tx.latest_cursor() + 1, known=known)
+    if plan.new_rows:
+        tx.insert(plan.new_rows)
+    return plan
+
+
+def retract(tx: WriteTransaction, event_id: str) -> RetractOutcome | None:
+    """Retract one event (None when unknown); retracting twice changes nothing."""
+    found = tx.find(event_id)
+    if found is None:
+        return None
+    seq, retracted_seq = found
+    if retracted_seq is not None:
+        return RetractOutcome(event_id, seq, retracted_seq, newly_retracted=False)
+    retracted_seq = tx.latest_cursor() + 1
+    tx.mark_retracted(event_id, retracted_seq, datetime.now(UTC))
+    return RetractOutcome(event_id, seq, retracted_seq, newly_retracted=True)

@@ -14,7 +14,7 @@ import fcntl
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from backend.domain.records import CONTENT_FIELDS, Row, content_of
@@ -25,9 +25,11 @@ from backend.ingest.plan import (
     Known,
     Plan,
     RetractOutcome,
-    lookup_ids,
-    plan_group,
+    insert_group,
+    retract,
 )
+from backend.store.cursor import LATEST_CURSOR_SQLITE, cursor_of
+from backend.store.db import apply_sqlite_pragmas
 from backend.store.models import from_epoch_micros, to_epoch_micros
 
 T = TypeVar("T")
@@ -40,10 +42,6 @@ INSERT_COLUMNS = (
 )
 _INSERT = "INSERT INTO events ({}) VALUES ({})".format(
     ", ".join(INSERT_COLUMNS), ", ".join("?" * len(INSERT_COLUMNS))
-)
-_MAX_SEQ = (
-    "SELECT (SELECT max(seq) FROM events),"
-    " (SELECT max(retracted_seq) FROM events WHERE retracted_seq IS NOT NULL)"
 )
 
 
@@ -81,11 +79,11 @@ class SqliteWriteStore:
 
     async def insert_group(self, requests: Sequence[InsertRequest]) -> Plan:
         """Plan and insert the group in one transaction."""
-        return await self._run(lambda conn: _insert_group(conn, requests))
+        return await self._run(lambda conn: insert_group(_SqliteTransaction(conn), requests))
 
     async def retract(self, event_id: str) -> RetractOutcome | None:
         """Mark one event retracted, giving the retraction its own seq."""
-        return await self._run(lambda conn: _retract(conn, event_id))
+        return await self._run(lambda conn: retract(_SqliteTransaction(conn), event_id))
 
     async def close(self) -> None:
         """Close the connection and end the thread."""
@@ -99,9 +97,7 @@ class SqliteWriteStore:
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(f"PRAGMA synchronous={self._synchronous}")
-            conn.execute("PRAGMA busy_timeout=10000")
+            apply_sqlite_pragmas(conn, self._synchronous)
             self._conn = conn
         return self._conn
 
@@ -138,44 +134,40 @@ class SqliteWriteStore:
         raise AssertionError("unreachable")
 
 
-def _max_seq(conn: sqlite3.Connection) -> int:
-    seq, retracted_seq = conn.execute(_MAX_SEQ).fetchone()
-    return max(seq or 0, retracted_seq or 0)
+class _SqliteTransaction:
+    """WriteTransaction on the writer thread's sqlite3 connection, inside BEGIN IMMEDIATE."""
 
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
 
-def _lookup(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Known]:
-    columns = ", ".join(("id", "seq", *CONTENT_FIELDS))
-    known: dict[str, Known] = {}
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start : start + LOOKUP_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        query = f"SELECT {columns} FROM events WHERE id IN ({marks})"
-        for found in conn.execute(query, chunk):
-            stored: dict[str, Any] = dict(zip(("id", "seq", *CONTENT_FIELDS), found, strict=True))
-            stored["occurred_at"] = from_epoch_micros(stored["occurred_at"])
-            known[stored["id"]] = Known(stored["seq"], content_of(stored))
-    return known
+    def latest_cursor(self) -> int:
+        return cursor_of(self._conn.execute(LATEST_CURSOR_SQLITE).fetchone())
 
+    def lookup(self, ids: list[str]) -> dict[str, Known]:
+        names = ("id", "seq", *CONTENT_FIELDS)
+        known: dict[str, Known] = {}
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[start : start + LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = f"SELECT {', '.join(names)} FROM events WHERE id IN ({marks})"
+            for found in self._conn.execute(query, chunk):
+                stored: dict[str, Any] = dict(zip(names, found, strict=True))
+                stored["occurred_at"] = from_epoch_micros(stored["occurred_at"])
+                known[stored["id"]] = Known(stored["seq"], content_of(stored))
+        return known
 
-def _insert_group(conn: sqlite3.Connection, requests: Sequence[InsertRequest]) -> Plan:
-    known = _lookup(conn, lookup_ids(requests))
-    plan = plan_group(requests, next_seq=_max_seq(conn) + 1, known=known)
-    if plan.new_rows:
-        conn.executemany(_INSERT, [_stored_tuple(row) for row in plan.new_rows])
-    return plan
+    def insert(self, rows: list[Row]) -> None:
+        self._conn.executemany(_INSERT, [_stored_tuple(row) for row in rows])
 
+    def find(self, event_id: str) -> tuple[int, int | None] | None:
+        found = self._conn.execute(
+            "SELECT seq, retracted_seq FROM events WHERE id = ?", (event_id,)
+        )
+        row = found.fetchone()
+        return None if row is None else (row[0], row[1])
 
-def _retract(conn: sqlite3.Connection, event_id: str) -> RetractOutcome | None:
-    found = conn.execute("SELECT seq, retracted_seq FROM events WHERE id = ?", (event_id,))
-    row = found.fetchone()
-    if row is None:
-        return None
-    seq, retracted_seq = row
-    if retracted_seq is not None:
-        return RetractOutcome(event_id, seq, retracted_seq, newly_retracted=False)
-    retracted_seq = _max_seq(conn) + 1
-    conn.execute(
-        "UPDATE events SET retracted_seq = ?, retracted_at = ? WHERE id = ?",
-        (retracted_seq, to_epoch_micros(datetime.now(UTC)), event_id),
-    )
-    return RetractOutcome(event_id, seq, retracted_seq, newly_retracted=True)
+    def mark_retracted(self, event_id: str, retracted_seq: int, at: datetime) -> None:
+        self._conn.execute(
+            "UPDATE events SET retracted_seq = ?, retracted_at = ? WHERE id = ?",
+            (retracted_seq, to_epoch_micros(at), event_id),
+        )

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.domain.nights import night_window
 from backend.domain.tallies import FoldRow, Tally
 from backend.replay.clock import ReplayClock
-from backend.store.changes import latest_cursor
+from backend.store.cursor import latest_cursor
 from backend.store.models import events_table, replay_sessions_table
 from backend.store.queries import EventFilter, iter_events
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.records import record_of
 from backend.domain.tallies import stats_of
+from backend.store.cursor import latest_cursor_on
 from backend.store.models import events_table
 from backend.store.queries import tally_on
 
@@ -41,23 +42,6 @@ class Snapshot:
     night: date
     stats: dict[str, Any]
     recent: list[dict[str, Any]]
-
-
-async def latest_cursor_on(conn: AsyncConnection) -> int:
-    """The highest cursor committed so far (0 for an empty store)."""
-    seq = (await conn.execute(select(func.max(_T.c.seq)))).scalar()
-    retracted = (
-        await conn.execute(
-            select(func.max(_T.c.retracted_seq)).where(_T.c.retracted_seq.is_not(None))
-        )
-    ).scalar()
-    return max(seq or 0, retracted or 0)
-
-
-async def latest_cursor(engine: AsyncEngine) -> int:
-    """The highest cursor committed so far."""
-    async with engine.connect() as conn:
-        return await latest_cursor_on(conn)
 
 
 async def read_changes(engine: AsyncEngine, *, after: int, limit: int) -> list[Change]:

@@ -50,16 +50,20 @@ def configure_sqlite(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
+        apply_sqlite_pragmas(dbapi_connection, synchronous)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def apply_sqlite_pragmas(dbapi_connection: Any, synchronous: str) -> None:
+    """WAL, the fsync policy and a busy timeout, on any DB-API connection to SQLite."""
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:

@@ -27,7 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.frames import Frame, Opcode
 
 from backend.domain.records import dumps
-from backend.store.changes import Change, latest_cursor, read_changes
+from backend.store.changes import Change, read_changes
+from backend.store.cursor import latest_cursor
 from backend.stream.outage_log import OutageLog
 from backend.stream.tasks import cancel_all
 

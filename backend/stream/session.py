@@ -24,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.nights import current_night
 from backend.domain.records import dumps
-from backend.store.changes import latest_cursor, read_changes, read_snapshot
+from backend.store.changes import read_changes, read_snapshot
+from backend.store.cursor import latest_cursor
 from backend.stream.hub import Batch, Hub, SubscriberOverflowError, encode_frames
 from backend.stream.tasks import cancel_all
 
