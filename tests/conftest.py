@@ -1,4 +1,5 @@
-"""Shared fixtures: a real database per test, on SQLite and on PostgreSQL."""
+"""Shared fixtures: a real database per test, on SQLite and on PostgreSQL; and the fixtures of
+tests/helpers that several test packages use, registered once here."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from tests.helpers.databases import (
     drop_postgres_database,
     truncate_events,
 )
+
+# The only place pytest allows pytest_plugins: the fixtures of these modules, for every test.
+pytest_plugins = ["tests.helpers.app_client", "tests.helpers.rig"]
 
 
 @pytest.fixture(scope="session")

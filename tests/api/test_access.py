@@ -21,7 +21,7 @@ from backend.api.middleware.csp import source_hash
 from backend.auth import TokenBook
 from backend.config import Settings
 from backend.main import create_app
-from tests.api.test_events_post import event
+from tests.helpers.api_events import event
 
 WRITE = "access-write-token"
 VIEW = "access-view-token"

@@ -8,30 +8,8 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import AUTH
-
-
-def event(**fields: Any) -> dict[str, Any]:
-    """A valid launch event, with fields overridden."""
-    base: dict[str, Any] = {
-        "kind": "launch",
-        "weapon": "drone",
-        "model": "Shahed-136",
-        "count": 1,
-        "occurred_at": "2025-07-03T22:00:00+03:00",
-    }
-    base.update(fields)
-    return {key: value for key, value in base.items() if value is not None}
-
-
-def post(client: TestClient, body: Any) -> Any:
-    """POST a JSON body (any JSON value, null included) with the write token."""
-    headers = {**AUTH, "Content-Type": "application/json"}
-    return client.post("/api/v1/events", content=orjson.dumps(body), headers=headers)
-
-
-def stored_count(client: TestClient) -> int:
-    return len(client.get("/api/v1/events", params={"limit": 100_000}).json())
+from tests.helpers.api_events import event, post, stored_count
+from tests.helpers.app_client import AUTH
 
 
 def test_single_event_is_stored_with_server_fields(client: TestClient) -> None:

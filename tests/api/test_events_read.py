@@ -5,8 +5,8 @@ from __future__ import annotations
 import orjson
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import AUTH
-from tests.api.test_events_post import event, post
+from tests.helpers.api_events import event, post
+from tests.helpers.app_client import AUTH
 
 
 def seed(client: TestClient) -> None:

@@ -18,8 +18,8 @@ from starlette.testclient import WebSocketDenialResponse
 from backend.config import Settings
 from backend.domain.schemas import EventIn
 from backend.main import create_app
-from tests.api.conftest import AUTH, TOKEN
-from tests.api.test_events_post import event, stored_count
+from tests.helpers.api_events import event, stored_count
+from tests.helpers.app_client import AUTH, TOKEN
 
 BODY_LIMIT = 4096
 BATCH_LIMIT = 5

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.domain.nights import KYIV, night_window
-from tests.api.test_events_post import event, post
+from tests.helpers.api_events import event, post
 
 NIGHT = "2025-07-04"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_events_post import event, post
+from tests.helpers.api_events import event, post
 
 NIGHT = {"night": "2025-07-04"}
 

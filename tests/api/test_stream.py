@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from tests.api.conftest import AUTH
-from tests.api.test_events_post import event, post
+from tests.helpers.api_events import event, post
+from tests.helpers.app_client import AUTH
 
 NIGHT = "2025-07-04"
 STREAM = f"/api/v1/stream?night={NIGHT}"

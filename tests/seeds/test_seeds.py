@@ -22,7 +22,7 @@ from backend.cli.load import load_file
 from backend.domain.gazetteer import find_city, locate
 from backend.domain.nights import KYIV, night_of
 from backend.domain.schemas import EVENT_FIELDS, EventIn
-from tests.api.conftest import TOKEN
+from tests.helpers.app_client import TOKEN
 from tests.helpers.dataset import dataset, national_sums
 
 SEEDS = Path(__file__).parents[2] / "seeds"

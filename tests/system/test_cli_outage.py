@@ -13,10 +13,10 @@ import orjson
 import pytest
 
 from backend.cli.retry import post_until_answered
+from tests.helpers.outage_checks import stored
 from tests.helpers.server_process import AUTH, SKYWATCH, TOKEN, ServerProcess, StartServer
 from tests.helpers.server_process import clean_environment as environment
 from tests.helpers.throwaway import ThrowawayPostgres, throwaway_postgres
-from tests.system.test_postgres_outage import stored
 
 OUTAGE_SECONDS = 4.0
 EVENTS = 300

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers.outage_checks import assert_unavailable, launch, stored
 from tests.helpers.server_process import AUTH, TOKEN, ServerProcess
 from tests.helpers.throwaway import ThrowawayPostgres, throwaway_postgres
-from tests.system.test_postgres_outage import assert_unavailable, launch, stored
 
 DATABASE_TIMEOUT = 2.0
 # A refused write answers within the timeout of the statement it hung on, plus the

@@ -23,7 +23,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from backend.api.errors import RETRY_AFTER_SECONDS
+from tests.helpers.outage_checks import assert_unavailable, launch, stored
 from tests.helpers.server_process import AUTH, ServerProcess, StartServer
 from tests.helpers.throwaway import ThrowawayPostgres, throwaway_postgres
 
@@ -50,17 +50,6 @@ def outage_server(cluster: ThrowawayPostgres, start_server: StartServer) -> Serv
     if not cluster.running:
         cluster.start()
     return start_server(cluster.create_database())
-
-
-def launch(event_id: str, count: int = 1) -> dict[str, Any]:
-    """A launch of `count` drones in NIGHT."""
-    return {
-        "id": event_id,
-        "kind": "launch",
-        "weapon": "drone",
-        "count": count,
-        "occurred_at": "2025-07-03T23:00:00+03:00",
-    }
 
 
 @dataclass
@@ -91,14 +80,6 @@ class Ledger:
         return sorted((seq, event_id) for event_id, seq in self.seqs.items())
 
 
-def assert_unavailable(response: httpx.Response) -> None:
-    """A 503 with Retry-After and a JSON error body."""
-    assert response.status_code == 503, response.text
-    assert response.headers.get("retry-after") == str(RETRY_AFTER_SECONDS)
-    assert response.headers["content-type"].startswith("application/json")
-    assert isinstance(response.json()["detail"], str)
-
-
 def ws_url(server: ServerProcess, query: str = "") -> str:
     return f"ws://127.0.0.1:{server.port}/api/v1/stream?night={NIGHT}{query}"
 
@@ -121,14 +102,6 @@ async def assert_silent(ws: ClientConnection, seconds: float = 0.5) -> None:
     except TimeoutError:
         return
     pytest.fail(f"unexpected frame: {extra!r}")
-
-
-def stored(server: ServerProcess) -> Counter[str]:
-    """How many times each id is stored."""
-    with server.client() as client:
-        response = client.get("/api/v1/events", params={"format": "jsonl"})
-    assert response.status_code == 200, response.text
-    return Counter(json.loads(line)["id"] for line in response.text.splitlines() if line)
 
 
 def launched(server: ServerProcess) -> int:

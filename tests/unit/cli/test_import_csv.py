@@ -30,12 +30,8 @@ from backend.cli.import_csv import (
 from backend.cli.load import load_file
 from backend.domain.nights import night_of
 from backend.domain.schemas import EventIn
-from tests.api import conftest as api
+from tests.helpers.app_client import TOKEN
 from tests.helpers.dataset import dataset, national_sums, night_sums
-
-# The in-process app on SQLite and PostgreSQL (tests/api/conftest.py).
-client = api.client
-settings = api.settings
 
 HEADER = (
     "time_start,time_end,model,launch_place,target,target_main,launched,destroyed,"
@@ -367,14 +363,15 @@ NIGHTS = (date(2025, 7, 9), date(2025, 9, 7))
 
 def import_args(path: Path, *more: str) -> list[str]:
     nights = [option for night in NIGHTS for option in ("--night", night.isoformat())]
-    return ["import-csv", str(path), *nights, "--token", api.TOKEN, *more]
+    return ["import-csv", str(path), *nights, "--token", TOKEN, *more]
 
 
 def test_cli_posts_two_nights_and_stats_match_the_csv(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The command's own path (temporary recording, load_file) into the in-process app. The
-    # test client is an httpx2 client; load_file only calls post() and delete() on it.
+    # The command's own path (temporary recording, load_file) into the in-process app
+    # (tests/helpers/app_client.py). The test client is an httpx2 client; load_file only
+    # calls post() and delete() on it.
     http = cast(httpx.Client, client)
     monkeypatch.setattr(cli, "load_file", functools.partial(load_file, client=http))
     assert cli.main(import_args(dataset())) == 0

@@ -13,7 +13,7 @@ from dashboard.figures import (
 )
 from dashboard.geometry import outlines
 from dashboard.state import DashboardState, fold_records
-from tests.unit.dashboard.test_state import NIGHT, RECORDS, record
+from tests.helpers.dashboard_records import NIGHT, RECORDS, record
 
 
 def state() -> DashboardState:

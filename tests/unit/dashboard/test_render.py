@@ -7,7 +7,7 @@ import orjson
 from dashboard import ids
 from dashboard.render import changed, encoded, message, render
 from dashboard.state import fold_records
-from tests.unit.dashboard.test_state import NIGHT, RECORDS, record
+from tests.helpers.dashboard_records import NIGHT, RECORDS, record
 
 
 def test_every_live_element_is_rendered() -> None:

@@ -3,84 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import orjson
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.auth import TokenBook
-from backend.config import Settings
 from backend.domain.records import to_row
 from backend.domain.schemas import EventIn
 from backend.ingest.writer import GroupCommitWriter, store_for
-from backend.replay.sessions import NightTimelines, ReplaySessions
-from backend.services import Services
 from backend.store.changes import Change
-from backend.store.db import create_engine
-from backend.store.migrations import upgrade_database
-from backend.stream.hub import (
-    FRAME_CHANGES,
-    Hub,
-    SubscriberOverflowError,
-    Subscription,
-    encode_frames,
-)
-
-
-@dataclass
-class Rig:
-    """A writer that notifies a hub, on a migrated database."""
-
-    engine: AsyncEngine
-    writer: GroupCommitWriter
-    hub: Hub
-
-    async def post(self, count: int = 1) -> None:
-        """Commit `count` launch events in one request."""
-        event = EventIn.model_validate(
-            {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
-        )
-        rows = [to_row(event, received_at=datetime.now(UTC)) for _ in range(count)]
-        await self.writer.insert(rows, client_ids=[])
-
-    def services(self) -> Services:
-        """The app's services around this rig (one worker, no Redis), for the dashboard."""
-        return Services(
-            Settings(),
-            self.engine,
-            self.writer,
-            self.hub,
-            None,
-            TokenBook(["t"]),
-            ReplaySessions(self.engine),
-            NightTimelines(self.engine),
-        )
-
-
-@pytest.fixture
-async def rig(database_url: str) -> AsyncIterator[Rig]:
-    engine = create_engine(database_url)
-    await upgrade_database(engine)
-    hub = Hub(engine, poll_interval=0.2)
-    await hub.start()
-    writer = GroupCommitWriter(store_for(engine, sqlite_synchronous="NORMAL"), on_commit=hub.notify)
-    await writer.start()
-    yield Rig(engine, writer, hub)
-    await writer.stop()
-    await hub.stop()
-    await engine.dispose()
-
-
-async def collect(subscription: Subscription, total: int) -> list[int]:
-    """Seqs of events received until `total` have arrived."""
-    seqs: list[int] = []
-    while len(seqs) < total:
-        for batch in await asyncio.wait_for(subscription.next(), 10):
-            seqs += [change.cursor for change in batch.changes]
-    return seqs
+from backend.stream.hub import FRAME_CHANGES, encode_frames
+from backend.stream.inbox import SubscriberOverflowError
+from tests.helpers.rig import Rig, collect
 
 
 async def test_every_subscriber_gets_every_change_once_in_order(rig: Rig) -> None:

@@ -10,12 +10,12 @@ import orjson
 import pytest
 
 from backend.stream.session import SendText, StreamSession, TooSlowError
-from tests.unit.stream.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
+from tests.helpers.rig import Rig
 
 NIGHT = date(2025, 7, 4)  # the night of the events Rig.post commits
 
 
-async def test_a_stalled_client_is_cut_off_while_a_reader_keeps_receiving(rig: Rig) -> None:  # noqa: F811
+async def test_a_stalled_client_is_cut_off_while_a_reader_keeps_receiving(rig: Rig) -> None:
     stalled = asyncio.Event()  # never set: this client's transport never takes a frame
     received: list[int] = []
     all_received = asyncio.Event()

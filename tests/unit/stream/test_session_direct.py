@@ -10,7 +10,7 @@ from websockets.frames import Frame
 from websockets.streams import StreamReader
 
 from backend.stream.session import StreamSession
-from tests.unit.stream.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
+from tests.helpers.rig import Rig
 
 NIGHT = date(2025, 7, 4)  # the night of the events Rig.post commits
 
@@ -42,7 +42,7 @@ def decode(frame: bytes) -> str:
     raise AssertionError("incomplete frame")
 
 
-async def test_live_batches_are_written_directly_and_fall_back_when_refused(rig: Rig) -> None:  # noqa: F811
+async def test_live_batches_are_written_directly_and_fall_back_when_refused(rig: Rig) -> None:
     writer = Writer()
     # Everything the client got, in order: frames written directly and frames sent via ASGI.
     received: list[str] = []

@@ -16,13 +16,13 @@ from backend.domain.schemas import EventIn
 from dashboard.source import ServiceSource
 from dashboard.views.night import NightViews
 from dashboard.views.shared import Viewer
-from tests.unit.stream.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
+from tests.helpers.rig import Rig
 
 NIGHT = date(2025, 7, 4)  # the night of the events Rig.post commits
 
 
 @pytest.fixture
-async def views(rig: Rig) -> AsyncIterator[NightViews]:  # noqa: F811
+async def views(rig: Rig) -> AsyncIterator[NightViews]:
     night_views = NightViews(ServiceSource(rig.services()))
     yield night_views
     await night_views.close()
@@ -38,7 +38,7 @@ async def next_counter(viewer: Viewer, element: str) -> str:
 
 
 async def test_a_view_starts_from_the_store_and_follows_new_events(
-    rig: Rig,  # noqa: F811
+    rig: Rig,
     views: NightViews,
 ) -> None:
     await rig.post(3)
@@ -52,7 +52,7 @@ async def test_a_view_starts_from_the_store_and_follows_new_events(
     assert await views.get(NIGHT) is view
 
 
-async def test_a_burst_becomes_a_few_updates(rig: Rig, views: NightViews) -> None:  # noqa: F811
+async def test_a_burst_becomes_a_few_updates(rig: Rig, views: NightViews) -> None:
     view = await views.get(NIGHT)
     viewer = view.attach()
     await asyncio.gather(*(rig.post() for _ in range(200)))
@@ -66,7 +66,7 @@ async def test_a_burst_becomes_a_few_updates(rig: Rig, views: NightViews) -> Non
 
 
 async def test_figures_follow_once_a_second_and_catch_up(
-    rig: Rig,  # noqa: F811
+    rig: Rig,
     views: NightViews,
 ) -> None:
     view = await views.get(NIGHT)
@@ -94,7 +94,7 @@ async def test_figures_follow_once_a_second_and_catch_up(
     assert loop.time() - started < 10
 
 
-async def test_a_retraction_reloads_the_night(rig: Rig, views: NightViews) -> None:  # noqa: F811
+async def test_a_retraction_reloads_the_night(rig: Rig, views: NightViews) -> None:
     await rig.writer.insert(
         [
             {

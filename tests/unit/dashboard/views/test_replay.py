@@ -18,7 +18,7 @@ from backend.store.models import replay_sessions_table
 from dashboard.source import ServiceSource
 from dashboard.views.replay import ReplayViews, clock_text
 from dashboard.views.shared import Viewer
-from tests.unit.stream.test_hub import Rig, rig  # noqa: F401 - the fixture is used by name
+from tests.helpers.rig import Rig
 
 NIGHT = date(2025, 7, 4)
 # Kyiv clock readings of four waves and how many drones each launched.
@@ -27,7 +27,7 @@ WAVES |= {"2025-07-03T23:00:00+03:00": 4, "2025-07-04T01:00:00+03:00": 8}
 
 
 @pytest.fixture
-async def services(rig: Rig) -> Services:  # noqa: F811
+async def services(rig: Rig) -> Services:
     rows = [
         to_row(
             EventIn.model_validate(
