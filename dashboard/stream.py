@@ -3,6 +3,7 @@ then what changes): WS /dashboard/stream and WS /dashboard/replay/{id}/stream.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,13 +11,13 @@ from fastapi import Query, WebSocket
 
 from backend.domain.nights import current_night
 from backend.domain.schemas import NightLabel
-from backend.stream.session import run_while_connected
+from backend.stream.inbox import SubscriberOverflowError
+from backend.stream.session import CLOSE_TOO_SLOW, run_while_connected
 from dashboard.views.night import NightView, NightViews
 from dashboard.views.replay import ReplayViews
 from dashboard.views.shared import Viewer
 
 HEARTBEAT_SECONDS = 10.0
-CLOSE_TOO_SLOW = 4008
 CLOSE_NO_SESSION = 4004
 SESSION_ID_LENGTH = 36
 
@@ -26,10 +27,23 @@ def _nights_option(nights: list[dict[str, Any]], showing: date) -> list[dict[str
     return [{"label": label, "value": label} for label in sorted(labels, reverse=True)]
 
 
-async def _send_all(websocket: WebSocket, messages: list[str]) -> None:
-    # An empty list is the heartbeat: the page shows "live" only while messages come.
-    for text in messages or ['{"type":"heartbeat"}']:
-        await websocket.send_text(text)
+async def _pump(websocket: WebSocket, viewer: Viewer, going: Callable[[], bool]) -> bool:
+    """Send the viewer's messages while `going()`; False once it was cut off as too slow."""
+    while going():
+        try:
+            messages = await viewer.next(HEARTBEAT_SECONDS)
+        except SubscriberOverflowError:
+            await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect")
+            return False
+        # An empty list is the heartbeat: the page shows "live" only while messages come.
+        for text in messages or ['{"type":"heartbeat"}']:
+            await websocket.send_text(text)
+    return True
+
+
+def _still_showing(night: date, fixed: date | None) -> Callable[[], bool]:
+    """While the page shows this night: always for a fixed one, else until noon moves it."""
+    return lambda: fixed is not None or current_night() == night
 
 
 async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) -> None:
@@ -42,12 +56,9 @@ async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) ->
             options = _nights_option(await views.source.nights(), night)
             picker = {"options": options, "value": str(night)}
             await websocket.send_text(view.full_message(live=fixed is None, picker=picker))
-            while fixed is not None or current_night() == night:
-                messages = await viewer.next(HEARTBEAT_SECONDS)
-                if viewer.overflowed:
-                    await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect")
-                    return
-                await _send_all(websocket, messages)
+            tonight_or_fixed = _still_showing(night, fixed)
+            if not await _pump(websocket, viewer, tonight_or_fixed):
+                return
         finally:
             if viewer is not None:
                 view.detach(viewer)
@@ -74,13 +85,8 @@ async def _serve_replay(websocket: WebSocket, views: ReplayViews, session_id: st
     viewer = view.attach()
     try:
         await websocket.send_text(view.full_message())
-        while not view.gone:
-            messages = await viewer.next(HEARTBEAT_SECONDS)
-            if viewer.overflowed:
-                await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect")
-                return
-            await _send_all(websocket, messages)
-        await websocket.close(CLOSE_NO_SESSION, "the replay session is gone")
+        if await _pump(websocket, viewer, lambda: not view.gone):
+            await websocket.close(CLOSE_NO_SESSION, "the replay session is gone")
     finally:
         view.detach(viewer)
         await views.release(session_id)

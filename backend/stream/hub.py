@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +28,7 @@ from websockets.frames import Frame, Opcode
 from backend.domain.records import dumps
 from backend.store.changes import Change, read_changes
 from backend.store.cursor import latest_cursor
+from backend.stream.inbox import BoundedInbox
 from backend.stream.outage_log import OutageLog
 from backend.stream.tasks import cancel_all
 
@@ -119,48 +119,32 @@ def _in(change: Change, night: date | None) -> bool:
     return night is None or change.night == night
 
 
-class SubscriberOverflowError(Exception):
-    """The subscriber fell more than its limit behind and was dropped."""
-
-
 TakeNow = Callable[[Batch], bool]
 
 
-class Subscription:
-    """A bounded queue of batches for one consumer, who may take a batch on the spot instead.
+def _changes_in(batch: Batch) -> int:
+    return len(batch.changes)
+
+
+class Subscription(BoundedInbox[Batch]):
+    """A bounded inbox of batches (limit in changes); the consumer may take one on the spot.
 
     `take_now(batch)` is called (from the hub's publish loop, so it must not block) when the
-    queue is empty; True means the consumer has dealt with the batch completely. It is never
-    called while batches wait in the queue, so batches are always consumed in order.
+    inbox is empty; True means the consumer has dealt with the batch completely. It is never
+    called while batches wait in the inbox, so batches are always consumed in order.
     """
 
     def __init__(self, limit: int, take_now: TakeNow | None = None) -> None:
-        self.limit = limit
+        super().__init__(limit, size=_changes_in)
         self.take_now = take_now
-        self.overflowed = False
-        self._batches: deque[Batch] = deque()
-        self._pending = 0
-        self._ready = asyncio.Event()
 
     def push(self, batch: Batch) -> bool:
-        """Queue a batch; False (and overflowed) when it would exceed the limit."""
+        """Hand over a batch; False (and overflowed) when it would exceed the limit."""
         if self.overflowed:
             return False
-        if not self._batches and self.take_now is not None and self._taken(batch):
+        if self.empty and self.take_now is not None and self._taken(batch):
             return True
-        size = len(batch.changes)
-        # A batch is always taken into an empty queue: one burst larger than the limit
-        # must not cut off a client that is keeping up.
-        if self._batches and self._pending + size > self.limit:
-            self.overflowed = True
-            self._batches.clear()
-            self._pending = 0
-            self._ready.set()
-            return False
-        self._batches.append(batch)
-        self._pending += size
-        self._ready.set()
-        return True
+        return super().push(batch)
 
     def _taken(self, batch: Batch) -> bool:
         assert self.take_now is not None
@@ -170,21 +154,6 @@ class Subscription:
             # One consumer's bug must not stop the hub's fan-out to everyone else.
             log.exception("a subscriber failed to take a batch; queueing it instead")
             return False
-
-    async def next(self, max_wait: float | None = None) -> list[Batch]:
-        """Every queued batch (waiting up to `max_wait` seconds for one); [] if none came."""
-        if not self._batches and not self.overflowed:
-            # asyncio.timeout, not wait_for: no extra task per wake-up for each of many clients.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max_wait):
-                    await self._ready.wait()
-        if self.overflowed:
-            raise SubscriberOverflowError
-        self._ready.clear()
-        batches = list(self._batches)
-        self._batches.clear()
-        self._pending = 0
-        return batches
 
 
 class Hub:

@@ -26,7 +26,8 @@ from backend.domain.nights import current_night
 from backend.domain.records import dumps
 from backend.store.changes import read_changes, read_snapshot
 from backend.store.cursor import latest_cursor
-from backend.stream.hub import Batch, Hub, SubscriberOverflowError, encode_frames
+from backend.stream.hub import Batch, Hub, encode_frames
+from backend.stream.inbox import SubscriberOverflowError
 from backend.stream.tasks import cancel_all
 
 CLOSE_TOO_SLOW = 4008

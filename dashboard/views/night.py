@@ -10,7 +10,8 @@ import asyncio
 import logging
 from datetime import date
 
-from backend.stream.hub import Batch, SubscriberOverflowError
+from backend.stream.hub import Batch
+from backend.stream.inbox import SubscriberOverflowError
 from dashboard.render import message, render
 from dashboard.source import EventSource
 from dashboard.state import DashboardState, fold_records

@@ -15,40 +15,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import deque
 
+from backend.stream.inbox import BoundedInbox
 from dashboard.render import Props, changed, encoded
 
 FIGURE_INTERVAL = 1.0
 VIEWER_QUEUE_LIMIT = 64
 
 
-class Viewer:
-    """One page's queue of messages; overflowed when it falls behind."""
+class Viewer(BoundedInbox[str]):
+    """One page's inbox of messages, cut off when it falls VIEWER_QUEUE_LIMIT behind."""
 
     def __init__(self) -> None:
-        self._messages: deque[str] = deque()
-        self._ready = asyncio.Event()
-        self.overflowed = False
-
-    def push(self, text: str) -> None:
-        """Queue a message, or mark the viewer overflowed."""
-        if len(self._messages) >= VIEWER_QUEUE_LIMIT:
-            self.overflowed = True
-        else:
-            self._messages.append(text)
-        self._ready.set()
-
-    async def next(self, max_wait: float) -> list[str]:
-        """Queued messages ([] after max_wait seconds without any)."""
-        if not self._messages and not self.overflowed:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max_wait):
-                    await self._ready.wait()
-        self._ready.clear()
-        messages = list(self._messages)
-        self._messages.clear()
-        return messages
+        super().__init__(VIEWER_QUEUE_LIMIT)
 
 
 class FigureCadence:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from backend.stream.inbox import SubscriberOverflowError
 from dashboard.views.shared import FIGURE_INTERVAL, VIEWER_QUEUE_LIMIT, FigureCadence, Viewer
 
 
-async def test_a_viewer_that_falls_behind_is_marked_not_grown() -> None:
+async def test_a_viewer_that_falls_behind_is_cut_off_not_grown() -> None:
     viewer = Viewer()
-    for index in range(VIEWER_QUEUE_LIMIT + 10):
-        viewer.push(str(index))
+    accepted = [viewer.push(str(index)) for index in range(VIEWER_QUEUE_LIMIT + 10)]
+    assert accepted == [True] * VIEWER_QUEUE_LIMIT + [False] * 10
     assert viewer.overflowed
-    assert len(await viewer.next(0)) == VIEWER_QUEUE_LIMIT
+    assert viewer.empty  # what it held is dropped: the page reconnects and gets it all again
+    with pytest.raises(SubscriberOverflowError):
+        await viewer.next(0)
 
 
 async def test_a_viewer_waits_for_a_message_or_times_out() -> None:
