@@ -15,6 +15,7 @@ from backend.stream.inbox import SubscriberOverflowError
 from dashboard.render import message, render
 from dashboard.source import EventSource
 from dashboard.state import DashboardState, fold_records
+from dashboard.views.registry import ViewRegistry
 from dashboard.views.shared import SharedView
 
 log = logging.getLogger(__name__)
@@ -91,40 +92,18 @@ class NightView(SharedView):
             self._broadcast(message("view", self.seq, update))
 
 
-class NightViews:
-    """The views of the nights on screen, created on first use and stopped at shutdown."""
+class NightViews(ViewRegistry[date, NightView]):
+    """The views of the nights on screen; tonight's stays warm (see `release(keep=)`)."""
 
     def __init__(self, source: EventSource) -> None:
+        super().__init__(self._new_view)
         self.source = source
-        self._views: dict[date, NightView] = {}
-        self._lock = asyncio.Lock()
+
+    async def _new_view(self, night: date) -> NightView:
+        return NightView(night, self.source)
 
     async def get(self, night: date) -> NightView:
         """The running view of a night, loaded."""
-        async with self._lock:
-            view = self._views.get(night)
-            if view is None:
-                # Registered before loading: a page that leaves meanwhile must not strand a
-                # view that nobody could find to release.
-                view = self._views[night] = NightView(night, self.source)
-                view.launch()
-        await view.loaded()
+        view = await super().get(night)
+        assert view is not None  # every night has a view, empty or not
         return view
-
-    def __contains__(self, night: object) -> bool:
-        """Whether a view of the night is kept."""
-        return night in self._views
-
-    async def release(self, night: date, *, keep: date) -> None:
-        """Stop a night's view when no page shows it any more (the `keep` night stays)."""
-        async with self._lock:
-            view = self._views.get(night)
-            if view is not None and view.viewer_count == 0 and night != keep:
-                del self._views[night]
-                await view.stop()
-
-    async def close(self) -> None:
-        """Stop every view."""
-        for view in self._views.values():
-            await view.stop()
-        self._views.clear()

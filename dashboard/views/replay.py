@@ -19,6 +19,7 @@ from backend.replay.sessions import NightTimeline, Session, utc_now
 from dashboard import ids
 from dashboard.render import Props, message, render
 from dashboard.state import DashboardState, fold_records
+from dashboard.views.registry import ViewRegistry
 from dashboard.views.shared import SharedView
 
 log = logging.getLogger(__name__)
@@ -116,37 +117,13 @@ class ReplayView(SharedView):
             self._broadcast(message("view", self._state.cursor, update, replay=clock))
 
 
-class ReplayViews:
+class ReplayViews(ViewRegistry[str, ReplayView]):
     """The replay views on screen, one per session, stopped when nobody watches."""
 
     def __init__(self, source: ReplaySource) -> None:
+        super().__init__(self._new_view)
         self.source = source
-        self._views: dict[str, ReplayView] = {}
-        self._lock = asyncio.Lock()
 
-    async def get(self, session_id: str) -> ReplayView | None:
-        """The running view of a session, folded; None when there is no such session."""
-        async with self._lock:
-            view = self._views.get(session_id)
-            if view is None:
-                session = await self.source.replay_session(session_id)
-                if session is None:
-                    return None
-                view = self._views[session_id] = ReplayView(session, self.source)
-                view.launch()
-        await view.loaded()
-        return view
-
-    async def release(self, session_id: str) -> None:
-        """Stop a session's view when no page shows it any more."""
-        async with self._lock:
-            view = self._views.get(session_id)
-            if view is not None and view.viewer_count == 0:
-                del self._views[session_id]
-                await view.stop()
-
-    async def close(self) -> None:
-        """Stop every view."""
-        for view in self._views.values():
-            await view.stop()
-        self._views.clear()
+    async def _new_view(self, session_id: str) -> ReplayView | None:
+        session = await self.source.replay_session(session_id)
+        return None if session is None else ReplayView(session, self.source)
