@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.auth import TokenBook, ensure_write_tokens
 from backend.config import Settings
 from backend.ingest.writer import GroupCommitWriter, store_for
-from backend.replay.sessions import NightTimelines, ReplaySessions
+from backend.replay.sessions import ReplaySessions
+from backend.replay.timeline import NightTimelines
 from backend.store.db import create_engine
 from backend.store.migrations import upgrade_database
 from backend.stream.bus import RedisBus

@@ -6,7 +6,8 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol
 
-from backend.replay.sessions import NightTimeline, Session
+from backend.replay.sessions import Session
+from backend.replay.timeline import NightTimeline
 from backend.services import Services
 from backend.store.cursor import latest_cursor
 from backend.store.queries import EventFilter, iter_events, nights

@@ -14,10 +14,11 @@ from typing import Any
 
 from backend.domain.records import dumps
 from backend.domain.tallies import stats_of
-from backend.replay.sessions import NightTimeline, Session, utc_now
+from backend.replay.follow import ReplayFollower, Step
+from backend.replay.sessions import Session, utc_now
+from backend.replay.timeline import NightTimeline
 from backend.services import Services
-
-FRAME_EVENTS = 250
+from backend.stream.hub import FRAME_CHANGES
 
 
 def _text(message: dict[str, Any]) -> str:
@@ -39,59 +40,47 @@ class ReplayStreamSession:
         self._session = session
         self._send = send
         self._poll = poll_seconds
-        self._sent_position: datetime | None = None
 
     async def run(self) -> None:
         """Serve until cancelled."""
-        timeline = await self._services.timelines.get(self._session.night)
-        await self._snapshot(timeline, utc_now())
+        follower = ReplayFollower()
+        session = self._session
         while True:
-            await asyncio.sleep(self._poll)
+            timeline = await self._services.timelines.get(session.night)
             now = utc_now()
-            latest = await self._services.replays.get(self._session.id)
-            if latest is not None and latest.version != self._session.version:
-                seeked = latest.clock.anchor_position != self._session.clock.position(
-                    latest.clock.anchor_wall
-                )
-                self._session = latest
-                timeline = await self._services.timelines.get(latest.night)
-                if seeked:
-                    await self._snapshot(timeline, now)
-                    continue
-                await self._send(_text(self._clock_message(now)))
-            await self._advance(timeline, now)
+            step = follower.step(session, timeline, now)
+            if step.restart:
+                await self._snapshot(session, timeline, step, now)
+            else:
+                if step.controlled:
+                    await self._send(_text({"type": "clock", **session.describe(now)}))
+                await self._events(timeline, step)
+            await asyncio.sleep(self._poll)
+            # A deleted session keeps playing here on the clock it last had.
+            session = await self._services.replays.get(session.id) or session
 
-    def _clock_message(self, now: datetime) -> dict[str, Any]:
-        return {"type": "clock", **self._session.describe(now)}
-
-    async def _snapshot(self, timeline: NightTimeline, now: datetime) -> None:
-        position = self._session.clock.position(now)
-        recent = timeline.recent_at(position)
+    async def _snapshot(
+        self, session: Session, timeline: NightTimeline, step: Step, now: datetime
+    ) -> None:
+        recent = timeline.recent_at(step.position)
         message = {
             "type": "snapshot",
             "seq": max((record["seq"] for record in recent), default=0),
-            "night": self._session.night,
-            "position": position,
-            "clock": self._session.describe(now),
-            "stats": stats_of(timeline.tally_at(position), night=self._session.night),
+            "night": session.night,
+            "position": step.position,
+            "clock": session.describe(now),
+            "stats": stats_of(timeline.tally_at(step.position), night=session.night),
             "recent": recent,
         }
         await self._send(_text(message))
-        self._sent_position = position
 
-    async def _advance(self, timeline: NightTimeline, now: datetime) -> None:
-        position = self._session.clock.position(now)
-        assert self._sent_position is not None
-        if position <= self._sent_position:
-            return
-        events = timeline.between(self._sent_position, position)
-        for start in range(0, len(events), FRAME_EVENTS):
-            chunk = events[start : start + FRAME_EVENTS]
+    async def _events(self, timeline: NightTimeline, step: Step) -> None:
+        for start in range(step.start, step.end, FRAME_CHANGES):
+            chunk = timeline.events[start : min(start + FRAME_CHANGES, step.end)]
             message = {
                 "type": "events",
                 "seq": chunk[-1]["seq"],
-                "position": position,
+                "position": step.position,
                 "events": chunk,
             }
             await self._send(_text(message))
-        self._sent_position = position

@@ -3,8 +3,9 @@
 A view re-reads its session a few times a second (the session row is the shared truth, so a
 control used on any screen, on any worker, reaches every screen) and folds the night's
 events up to the clock's position: forward by the events the clock has passed, from scratch
-after a jump back or a change in the store. Every screen on the session gets the same
-messages, and the figures follow at most once a second, as on the live page.
+when backend.replay.follow says to start over (a seek, a jump back, a change in the store).
+Every screen on the session gets the same messages, and the figures follow at most once a
+second, as on the live page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from backend.domain.nights import KYIV
-from backend.replay.sessions import NightTimeline, Session, utc_now
+from backend.replay.follow import ReplayFollower, Step
+from backend.replay.sessions import Session, utc_now
+from backend.replay.timeline import NightTimeline
 from dashboard import ids
 from dashboard.render import Props, message, render
 from dashboard.state import DashboardState, fold_records
@@ -50,9 +53,8 @@ class ReplayView(SharedView):
         super().__init__(f"replay-view-{session.id}")
         self.session = session
         self._source = source
-        self._timeline: NightTimeline | None = None
+        self._follower = ReplayFollower()
         self._state = DashboardState(session.night)
-        self._folded = 0  # how many of the timeline's events the state holds
         self._state_changed = True
         self._clock: dict[str, Any] = {}
         self.gone = False
@@ -79,26 +81,21 @@ class ReplayView(SharedView):
         session = await self._source.replay_session(self.session.id)
         if session is None:
             raise ReplaySessionGoneError(self.session.id)
-        controlled = session.version != self.session.version
         self.session = session
         timeline = await self._source.night_timeline(session)
         now = utc_now()
-        position = session.clock.position(now)
-        self._fold_to(timeline, position)
+        step = self._follower.step(session, timeline, now)
+        self._fold(timeline, step)
         # After a control (a seek, above all) the whole page moves at once.
-        self._publish(session.describe(now), figures_now=controlled)
+        self._publish(session.describe(now), figures_now=step.controlled)
 
-    def _fold_to(self, timeline: NightTimeline, position: datetime) -> None:
-        count = timeline.count_at(position)
-        self._state_changed = timeline is not self._timeline or count != self._folded
-        if timeline is not self._timeline or count < self._folded:
-            # A jump back, or the night changed in the store: fold again from the start.
-            self._timeline = timeline
-            self._state = fold_records(timeline.night, timeline.events[:count])
+    def _fold(self, timeline: NightTimeline, step: Step) -> None:
+        self._state_changed = step.restart or step.end != step.start
+        if step.restart:
+            self._state = fold_records(timeline.night, timeline.events[: step.end])
         else:
-            for record in timeline.events[self._folded : count]:
+            for record in timeline.events[step.start : step.end]:
                 self._state.apply(record)
-        self._folded = count
 
     def _publish(self, clock: dict[str, Any], *, figures_now: bool) -> None:
         # Rendering costs milliseconds: only when the fold moved, and the figures (the costly

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from backend.domain.records import to_row
 from backend.domain.schemas import EventIn
-from backend.replay.sessions import NightTimelines
+from backend.replay.timeline import NightTimelines
 from tests.helpers.rig import Rig
 
 REPLAYED = date(2025, 7, 4)
