@@ -1,4 +1,4 @@
-"""What every benchmark shares: percentiles, ports, the browser, the clock, the JavaScript.
+"""What every benchmark shares: percentiles, the browser, the clock, the JavaScript, a few more.
 
 Kept free of heavy imports (no httpx, no Playwright at run time): the fan-out client swarm
 and baseline server import it in every one of their processes.
@@ -14,14 +14,14 @@ would give different figures, and it needs two values at least; hence the few li
 from __future__ import annotations
 
 import math
-import os
 import resource
-import socket
 import time
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright, ViewportSize
@@ -31,15 +31,6 @@ AUTH = {"Authorization": f"Bearer {BENCH_TOKEN}"}
 NIGHT = "2025-07-04"
 OCCURRED_AT = "2025-07-03T22:00:00+03:00"  # 22:00 Kyiv belongs to the next morning's night
 
-CHROMIUM = os.environ.get("SKYWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 VIEWPORT: ViewportSize = {"width": 1600, "height": 1000}
 
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -72,21 +63,6 @@ def histogram_percentile(counts: Mapping[int, int], share: float) -> float:
         if seen >= wanted:
             return bucket
     raise AssertionError("unreachable")
-
-
-def free_port(wanted: int = 0) -> int:
-    """`wanted` if nothing listens on it on 127.0.0.1, or a free port when `wanted` is 0.
-
-    Fails (SystemExit) when `wanted` is taken: a server already on it would answer the health
-    check in place of the one the benchmark starts.
-    """
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", wanted))
-        except OSError as error:
-            raise SystemExit(f"bench: port {wanted} is taken ({error}); use --port 0") from None
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def websocket_url(http_url: str, path: str = "") -> str:
@@ -131,5 +107,6 @@ def script(name: str) -> str:
 
 
 async def launch_chromium(driver: Playwright) -> Browser:
-    """Debian's headless Chromium (SKYWATCH_CHROMIUM overrides the path)."""
-    return await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    """Debian's headless Chromium with the page tests' flags (tests/helpers/chromium.py;
+    SKYWATCH_CHROMIUM overrides the path)."""
+    return await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -39,12 +39,10 @@ from websockets.exceptions import ConnectionClosed
 from bench import common
 from bench.common import (
     AUTH,
-    CHROMIUM,
     NIGHT,
     OCCURRED_AT,
     VIEWPORT,
     elapsed_ms,
-    free_port,
     launch_chromium,
     percentile,
     script,
@@ -53,6 +51,7 @@ from bench.common import (
 )
 from bench.report import write_section
 from bench.server import running_server
+from tests.helpers.chromium import CHROMIUM
 
 COUNTER = "count-drones-launched"
 
@@ -665,7 +664,7 @@ def main() -> int:
     load = os.getloadavg()[0]  # other work on the machine skews every figure here
     runs, burst = asyncio.run(
         run(
-            port=free_port(args.port),
+            port=args.port,
             samples=args.samples,
             spacing=args.spacing,
             page_counts=(1, args.pages),

@@ -34,14 +34,13 @@ from bench.common import (
     BENCH_TOKEN,
     NIGHT,
     OCCURRED_AT,
-    free_port,
     percentile,
     raise_open_files_limit,
     verdict,
     websocket_url,
 )
 from bench.report import machine, write_section
-from bench.server import Server, server_warnings, serving
+from bench.server import Command, Server, server_warnings, serving
 
 STREAM_PATH = f"/api/v1/stream?night={NIGHT}"
 P99_TARGET_MS = 50.0
@@ -67,12 +66,19 @@ class Target:
     product: bool
     deflate: bool = False
 
-    def command(self, port: int) -> list[str]:
-        """The command line that starts this server on `port`."""
+    @property
+    def command(self) -> Command | None:
+        """port -> the command line that starts this server; None for `skywatch serve`."""
         if not self.product:
-            return [sys.executable, "-m", "bench.fanout_baseline", "--port", str(port)]
-        if not self.deflate:
-            return [sys.executable, "-m", "backend.cli.main", "serve", "--port", str(port)]
+            return self._baseline
+        return self._deflate if self.deflate else None
+
+    @staticmethod
+    def _baseline(port: int) -> list[str]:
+        return [sys.executable, "-m", "bench.fanout_baseline", "--port", str(port)]
+
+    @staticmethod
+    def _deflate(port: int) -> list[str]:
         # `skywatch serve` has no switch for deflate: same uvicorn settings, deflate on.
         return [
             *(sys.executable, "-m", "uvicorn", "backend.main:create_app", "--factory"),
@@ -481,8 +487,7 @@ def measure(target: Target, *, port: int, args: argparse.Namespace) -> Run:
         rate=args.rate,
         seconds=args.seconds,
     )
-    port = free_port(port)
-    with serving(target.command(port), port=port) as server:
+    with serving(target.command, port=port) as server:
         uvloop.run(_exercise(server, run, args))
         run.server_warnings = server_warnings(server.log)
     return run

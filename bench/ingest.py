@@ -103,10 +103,13 @@ def measure(
 ) -> Run:
     """Start a fresh server, load it with wrk, check what was stored."""
     body = orjson.dumps(EVENT if batch == 1 else [EVENT] * batch)
-    env = {"SKYWATCH_REDIS_URL": os.environ.get("SKYWATCH_REDIS_URL", "redis://127.0.0.1:6379/0")}
+    redis = os.environ.get("SKYWATCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings = {"SKYWATCH_REDIS_URL": redis}
     with (
         tempfile.TemporaryDirectory() as scratch,
-        running_server(port=port, workers=workers, env=env if workers > 1 else None) as url,
+        running_server(
+            port=port, workers=workers, settings=settings if workers > 1 else None
+        ) as url,
     ):
         script = Path(scratch) / "post.lua"
         script.write_text(_lua(body))

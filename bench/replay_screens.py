@@ -20,7 +20,6 @@ from bench.common import (
     AUTH,
     NIGHT,
     VIEWPORT,
-    free_port,
     launch_chromium,
     percentile,
     script,
@@ -117,8 +116,7 @@ async def _spread_seconds(pages: list[Page], samples: int) -> list[float]:
 
 
 async def run(screens: int, toggles: int, seeks: int) -> dict[str, Any]:
-    port = free_port()
-    with running_server(port=port) as url:
+    with running_server() as url:
         events = [orjson.loads(line) for line in SEED.read_text().splitlines()]
         async with httpx.AsyncClient(base_url=url, headers=AUTH, timeout=60) as client:
             assert (await client.post("/api/v1/events", json=events)).status_code == 201

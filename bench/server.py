@@ -1,21 +1,31 @@
-"""Start a real server in a subprocess for a benchmark, on a throwaway data dir."""
+"""Servers for the benchmarks: the tests' launcher (tests/helpers/server_process.py) on a
+throwaway data dir, with the benchmarks' token and stream limit.
+
+Only what the benchmarks need beyond `ServerProcess` is here: a command other than
+`skywatch serve` (the fan-out baseline, uvicorn with per-message deflate), a port chosen on
+the command line, and the server log's tail when a benchmark fails (the data dir, and the log
+in it, go when the block ends).
+"""
 
 from __future__ import annotations
 
-import os
-import signal
+import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import Any
 
 from bench.common import BENCH_TOKEN
+from tests.helpers.server_process import ServerProcess, free_port
+
+# Every benchmark client connects from 127.0.0.1: one address, a thousand viewers.
+BENCH_SETTINGS = {"SKYWATCH_MAX_STREAMS_PER_CLIENT": "1000000"}
+
+Command = Callable[[int], list[str]]  # port -> command line of a server listening on it
 
 
 @dataclass(frozen=True)
@@ -27,51 +37,99 @@ class Server:
     log: Path
 
 
+class CommandServer(ServerProcess):
+    """A `ServerProcess` that runs `command(port)` instead of `skywatch serve`.
+
+    `ServerProcess.start` always runs `skywatch serve`, so this `start` spawns the command
+    itself; waiting for /api/v1/healthz, stopping, killing and the log are the base class's.
+    """
+
+    def __init__(self, command: Command, **options: Any) -> None:
+        super().__init__(**options)
+        self.command = command
+
+    def start(self, *, same_port: bool = False) -> None:
+        """Start (on a fresh port unless same_port) and wait until /api/v1/healthz answers."""
+        assert self.process is None or self.process.poll() is not None, "already running"
+        if not (same_port and self.port):
+            self.port = free_port()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        command = self.command(self.port)
+        with self.log.open("ab") as output:
+            output.write(f"===== {' '.join(command)}\n".encode())
+            output.flush()
+            self.process = subprocess.Popen(
+                command,
+                env=self.environment(),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self._wait_healthy()
+
+
+def check_port(wanted: int) -> int:
+    """`wanted` when nothing listens on it on 127.0.0.1; otherwise exit with a message.
+
+    A server already on the port would answer the health check in place of the one started.
+    """
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", wanted))
+        except OSError as error:
+            raise SystemExit(f"bench: port {wanted} is taken ({error}); use --port 0") from None
+    return wanted
+
+
 @contextmanager
 def serving(
-    command: list[str], *, port: int, env: dict[str, str] | None = None
+    command: Command | None = None,
+    *,
+    port: int = 0,
+    workers: int = 1,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Run `command` (a server listening on `port`) on a fresh data dir until the block ends."""
-    with tempfile.TemporaryDirectory(prefix="skywatch-bench-") as data_dir:
-        environment = {
-            **os.environ,
-            "SKYWATCH_DATA_DIR": data_dir,
-            "SKYWATCH_API_TOKENS": BENCH_TOKEN,
-            # Every benchmark client connects from 127.0.0.1: one address, a thousand viewers.
-            "SKYWATCH_MAX_STREAMS_PER_CLIENT": "1000000",
-            **(env or {}),
+    """A fresh server (`skywatch serve`, or `command`) on a throwaway data dir and SQLite
+    database, on `port` (0: any free one), until the block ends.
+
+    `settings` are SKYWATCH_* variables added to its environment (the caller's own SKYWATCH_*
+    variables are not passed on).
+    """
+    with tempfile.TemporaryDirectory(prefix="skywatch-bench-") as scratch:
+        options: dict[str, Any] = {
+            "name": "server",
+            "database_url": None,  # SQLite in the data dir
+            "data_dir": Path(scratch),
+            "log": Path(scratch) / "server.log",
+            "token": BENCH_TOKEN,
+            "settings": {**BENCH_SETTINGS, **(settings or {})},
         }
-        log = Path(data_dir) / "server.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                command, env=environment, stdout=output, stderr=subprocess.STDOUT
-            )
-            url = f"http://127.0.0.1:{port}"
+        if command is None:
+            # `ServerProcess` passes `--workers 1`; a later `--workers` wins.
+            server = ServerProcess(serve_args=("--workers", str(workers)), **options)
+        else:
+            server = CommandServer(command, **options)
+        server.port = check_port(port) if port else 0
+        try:
+            server.start(same_port=True)  # a fresh port when server.port is 0
+            assert server.process is not None
             try:
-                _wait_healthy(url, process, log)
-                yield Server(url=url, pid=process.pid, log=log)
+                yield Server(url=server.url, pid=server.process.pid, log=server.log)
             except BaseException:
-                # The data dir (and the log in it) is about to go: show why the server failed.
-                tail = log.read_text(errors="replace").splitlines()[-40:]
+                tail = server.log_text().splitlines()[-40:]
                 print("\n".join(["server log (last lines):", *tail]), file=sys.stderr)
                 raise
-            finally:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+        finally:
+            server.stop()
 
 
 @contextmanager
 def running_server(
-    *, port: int, workers: int = 1, env: dict[str, str] | None = None
+    *, port: int = 0, workers: int = 1, settings: dict[str, str] | None = None
 ) -> Iterator[str]:
     """The base URL of a fresh `skywatch serve`; stopped (and its data removed) on exit."""
-    command = [sys.executable, "-m", "backend.cli.main", "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
-    with serving(command, port=port, env=env) as server:
+    with serving(port=port, workers=workers, settings=settings) as server:
         yield server.url
 
 
@@ -79,17 +137,3 @@ def server_warnings(log: Path) -> list[str]:
     """The WARNING and ERROR lines of a server's log (read it before the data dir goes)."""
     lines = log.read_text(errors="replace").splitlines()
     return [line for line in lines if line.startswith(("WARNING", "ERROR"))]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server did not become healthy:\n{log.read_text()}")

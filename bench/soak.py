@@ -28,7 +28,6 @@ import uvloop
 
 from bench.common import (
     NIGHT,
-    free_port,
     histogram_percentile,
     raise_open_files_limit,
     verdict,
@@ -162,9 +161,7 @@ def measure(args: argparse.Namespace) -> Soak:
         seconds=args.seconds,
     )
     soak = Soak(run=run)
-    port = free_port(args.port)
-    command = [sys.executable, "-m", "backend.cli.main", "serve", "--port", str(port)]
-    with serving(command, port=port) as server:
+    with serving(port=args.port) as server:
         uvloop.run(_exercise(server, soak, args))
         run.server_warnings = server_warnings(server.log)
     return soak
