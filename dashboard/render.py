@@ -19,7 +19,6 @@ from dashboard.state import DashboardState
 
 Props = dict[str, dict[str, Any]]
 # The two figures cost a page most of its time per update (Plotly redraws them whole).
-FIGURES = (ids.MAP, ids.TIMELINE)
 
 
 def render(state: DashboardState, *, figures: bool = True) -> Props:

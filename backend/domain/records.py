@@ -17,7 +17,6 @@ from backend.domain.schemas import EVENT_FIELDS, EventIn
 Row = dict[str, Any]
 # The fields whose equality makes a re-posted id a duplicate rather than a conflict.
 CONTENT_FIELDS = tuple(name for name in EVENT_FIELDS if name != "id")
-RECORD_FIELDS = (*EVENT_FIELDS, "seq", "received_at", "night", "retracted")
 _ID_RANDOM = random.Random()  # uniqueness only, see new_event_id
 
 

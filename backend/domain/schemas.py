@@ -99,7 +99,8 @@ def parse_night_label(value: object) -> object:
     return value
 
 
-def _region_code(value: str | None) -> str | None:
+def region_code(value: str | None) -> str | None:
+    """The ISO 3166-2 code of a region code or name (None stays None); ValueError if unknown."""
     if value is None:
         return None
     code = resolve_region(value)
@@ -115,7 +116,7 @@ EventId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$", examples=["kp
 RFC3339DateTime = Annotated[datetime, BeforeValidator(parse_rfc3339)]
 NightLabel = Annotated[date, BeforeValidator(parse_night_label)]
 # Bounded before it is resolved: resolve_region caches what it is given.
-RegionCode = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_region_code)]
+RegionCode = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(region_code)]
 
 
 class EventIn(BaseModel):
@@ -258,7 +259,10 @@ class RetractResult(BaseModel):
     retracted: bool
 
 
-Speed = Annotated[float, Field(ge=1, le=3600, allow_inf_nan=False)]
+# Replay speeds: real time up to an hour a second.
+MIN_SPEED = 1.0
+MAX_SPEED = 3600.0
+Speed = Annotated[float, Field(ge=MIN_SPEED, le=MAX_SPEED, allow_inf_nan=False)]
 
 
 class ReplayCreate(BaseModel):

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-MIN_SPEED = 1.0
-MAX_SPEED = 3600.0
+from backend.domain.schemas import MAX_SPEED, MIN_SPEED
 
 
 @dataclass(frozen=True, slots=True)

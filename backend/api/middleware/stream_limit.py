@@ -35,10 +35,6 @@ class StreamLimit:
         self.per_client = per_client
         self._open: Counter[str] = Counter()
 
-    def open_streams(self, address: str) -> int:
-        """How many websockets this address holds open now."""
-        return self._open[address]
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Count the websocket for its address while the route serves it, or refuse it."""
         if scope["type"] != "websocket":
