@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from pathlib import Path
 
 from dash import Dash, clientside_callback
@@ -37,7 +38,7 @@ from dashboard.stream import dashboard_replay_stream, dashboard_stream
 from dashboard.views.night import NightViews
 from dashboard.views.replay import ReplayViews
 
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(str(files("dashboard").joinpath("assets")))
 
 
 class _DashServer(FastAPIDashServer):  # type: ignore[misc]  # Dash is untyped here

@@ -5,21 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 import orjson
 
 from backend.cli.progress import ProgressBar
 from backend.cli.retry import post_until_answered, say_retrying
-from backend.domain.schemas import EVENT_FIELDS
-
-# Fields the server adds; a recording carries them, a POST must not.
-SERVER_FIELDS = ("seq", "received_at", "night", "retracted")
+from backend.domain.recording import Line, RecordingError, read_recording
 
 
 class LoadError(Exception):
     """The file or the server refused the load; the message says where."""
+
+
+def read_lines(path: Path) -> list[Line]:
+    """The recording's events; LoadError names the first bad line."""
+    try:
+        return read_recording(path)
+    except RecordingError as error:
+        raise LoadError(str(error)) from None
 
 
 @dataclass(slots=True)
@@ -31,37 +35,6 @@ class LoadReport:
     retracted: int = 0
     lines: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One event of the file, with the line it came from."""
-
-    number: int
-    event: dict[str, Any]
-    retracted: bool
-
-
-def read_recording(path: Path) -> list[Line]:
-    """Every event of a JSON Lines file; LoadError names the first bad line."""
-    lines: list[Line] = []
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = orjson.loads(raw)
-            except orjson.JSONDecodeError as error:
-                raise LoadError(f"{path}:{number}: not valid JSON ({error})") from None
-            if not isinstance(record, dict):
-                raise LoadError(f"{path}:{number}: expected a JSON object per line")
-            retracted = bool(record.get("retracted", False))
-            event = {key: value for key, value in record.items() if key not in SERVER_FIELDS}
-            unknown = sorted(set(event) - set(EVENT_FIELDS))
-            if unknown:
-                raise LoadError(f"{path}:{number}: unknown field(s) {', '.join(unknown)}")
-            lines.append(Line(number, event, retracted))
-    return lines
 
 
 def _batches(lines: list[Line], size: int) -> Iterator[list[Line]]:
@@ -88,7 +61,7 @@ def load_file(
     path: Path, *, url: str, token: str, batch_size: int = 1000, client: httpx.Client | None = None
 ) -> LoadReport:
     """Post every event of the file; batches are atomic, so a refused batch stores nothing."""
-    lines = read_recording(path)
+    lines = read_lines(path)
     report = LoadReport(lines=len(lines))
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     own_client = client is None

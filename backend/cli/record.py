@@ -13,9 +13,10 @@ import httpx
 import orjson
 from websockets.sync.client import connect
 
-from backend.cli.load import Line, LoadError, read_recording
+from backend.cli.load import LoadError, read_lines
 from backend.cli.progress import ProgressBar
 from backend.cli.retry import post_until_answered, say_retrying
+from backend.domain.recording import Line
 
 
 def _stream_url(url: str, *, night: str | None) -> str:
@@ -100,7 +101,7 @@ def replay_file(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Post a recording in time order, `speed` times faster than it happened; events posted."""
-    lines = read_recording(path)
+    lines = read_lines(path)
     shift = timedelta()
     run_tag = ""
     if rebase_now and lines:

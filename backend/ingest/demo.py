@@ -9,22 +9,25 @@ from pathlib import Path
 from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
-from backend.cli.load import read_recording
 from backend.config import Settings
+from backend.domain.recording import read_recording
 from backend.domain.records import to_row
 from backend.domain.schemas import EventIn
 from backend.ingest.writer import GroupCommitWriter, store_for
+from backend.resources import resource_dir
 from backend.store.db import create_engine
-from backend.store.migrations import PROJECT_ROOT, upgrade_database
+from backend.store.migrations import upgrade_database
 from backend.store.models import events_table
 
 log = logging.getLogger(__name__)
-DEMO_NIGHT = PROJECT_ROOT / "seeds" / "2025-07-04.jsonl"
+DEMO_NIGHT = "2025-07-04.jsonl"
 _EVENTS = TypeAdapter(list[EventIn])
 
 
-async def load_demo_if_empty(settings: Settings, path: Path = DEMO_NIGHT) -> int:
-    """Store the recorded night when the store holds no event yet; how many were stored."""
+async def load_demo_if_empty(settings: Settings, path: Path | None = None) -> int:
+    """Store the recorded night (default: the demo night of the seeds) when the store holds no
+    event yet; how many were stored."""
+    path = path or resource_dir("seeds") / DEMO_NIGHT
     engine = create_engine(settings.resolved_database_url())
     try:
         await upgrade_database(engine)

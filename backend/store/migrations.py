@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -12,16 +10,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alembic import command
+from backend.resources import resource_dir
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Any fixed number: it only has to be the same in every process that migrates.
 _MIGRATION_LOCK_KEY = 7_140_425
 
 
 def alembic_config() -> Config:
-    """The Alembic configuration of this checkout."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    """The Alembic configuration of the installed migrations (alembic.ini is for the CLI)."""
+    config = Config()
+    config.set_main_option("script_location", str(resource_dir("alembic")))
+    config.set_main_option("path_separator", "os")
     return config
 
 

@@ -50,8 +50,13 @@ class ServerProcess:
         token: str | None,
         serve_args: tuple[str, ...] = (),
         settings: dict[str, str] | None = None,
+        executable: Path = SKYWATCH,
+        cwd: Path | None = None,
     ) -> None:
         self.name = name
+        # Another installation's `skywatch` (the wheel test's), run from another directory.
+        self.executable = executable
+        self.cwd = cwd
         self.settings = settings or {}
         self.database_url = database_url
         self.data_dir = data_dir
@@ -81,7 +86,7 @@ class ServerProcess:
         if not (same_port and self.port):
             self.port = free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [str(SKYWATCH), "serve", "--port", str(self.port), "--workers", "1"]
+        command = [str(self.executable), "serve", "--port", str(self.port), "--workers", "1"]
         command += self.serve_args
         with self.log.open("ab") as output:
             output.write(f"===== {' '.join(command)}\n".encode())
@@ -93,6 +98,7 @@ class ServerProcess:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                cwd=self.cwd,
                 start_new_session=True,
             )
         self._wait_healthy()
