@@ -1,9 +1,11 @@
-"""The `skywatch` command: serve, load a recording, upgrade the database."""
+"""The `skywatch` command: its arguments, and the commands that talk to a server over HTTP.
+
+`serve` and `db upgrade` run the server itself (backend/cli/serve.py).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
@@ -12,17 +14,15 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlalchemy.engine import make_url
 from websockets.exceptions import WebSocketException
 
-from backend.auth import ensure_write_tokens, read_token_file
+from backend.auth import read_token_file
 from backend.cli.import_csv import CsvFormatError, import_file, summarize, write_jsonl
 from backend.cli.load import LoadError, load_file
-from backend.cli.record import bearer, record, replay_file
+from backend.cli.record import bearer, record
+from backend.cli.repost import repost_file
+from backend.cli.serve import serve, upgrade
 from backend.config import Settings
-from backend.ingest.demo import load_demo_if_empty
-from backend.store.db import create_engine
-from backend.store.migrations import upgrade_database
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 _READ_TOKEN_HELP = (
@@ -103,59 +103,6 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations up to the newest")
     return parser
-
-
-def _upgrade(settings: Settings) -> None:
-    async def run() -> None:
-        engine = create_engine(settings.resolved_database_url())
-        try:
-            await upgrade_database(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
-
-
-def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
-    if args.workers > 1 and not settings.redis_url:
-        print(
-            "skywatch: --workers above 1 needs SKYWATCH_REDIS_URL, so that workers can tell "
-            "each other about new events",
-            file=sys.stderr,
-        )
-        return 2
-    _upgrade(settings)
-    if args.demo:
-        loaded = asyncio.run(load_demo_if_empty(settings))
-        if loaded:
-            print(f"Demo: loaded {loaded} events of the night of 3-4 July 2025")
-    tokens, generated = ensure_write_tokens(settings)
-    if generated:
-        print(f"Generated a write token (saved in {settings.token_file}):\n  {tokens[0]}")
-    elif not settings.api_tokens:
-        print(f"Write token: in {settings.token_file}")
-    print(f"Skywatch on http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
-    uvicorn.run(
-        "backend.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=args.access_log,
-        log_level="info",
-        # uvicorn's websockets-sansio protocol, plus a writer of shared pre-encoded frames for
-        # live-stream fan-out (backend/stream/ws_protocol.py).
-        ws="backend.stream.ws_protocol:StreamWebSocketProtocol",
-        # Protocol pings keep idle streams alive through proxies all night and find dead peers.
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
-        # Deflate multiplies fan-out latency (docs/performance.md); frames are small anyway.
-        ws_per_message_deflate=False,
-        proxy_headers=False,
-    )
-    return 0
 
 
 def _local_token(settings: Settings) -> str | None:
@@ -266,7 +213,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         print("skywatch replay: --speed must be above 0", file=sys.stderr)
         return 2
     try:
-        posted = replay_file(
+        posted = repost_file(
             args.file, url=args.url, token=token, speed=args.speed, rebase_now=args.rebase_now
         )
     except (LoadError, OSError, httpx.HTTPError) as error:
@@ -300,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     if args.command == "serve":
-        return _serve(args, settings)
+        return serve(args, settings)
     if args.command == "load":
         return _load(args, settings)
     if args.command == "record":
@@ -311,10 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args, settings)
     if args.command == "import-csv":
         return _import_csv(args, settings)
-    _upgrade(settings)
-    shown = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
-    print(f"database at the newest revision: {shown}")
-    return 0
+    return upgrade(settings)
 
 
 if __name__ == "__main__":

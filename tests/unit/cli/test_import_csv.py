@@ -1,4 +1,4 @@
-"""backend/cli/import_csv.py and `skywatch import-csv`: the Air Force CSV to event records."""
+"""backend/cli/import_csv.py and csv_rows.py, `skywatch import-csv`: the dataset CSV to events."""
 
 from __future__ import annotations
 
@@ -16,16 +16,18 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from backend.cli import main as cli
-from backend.cli.import_csv import (
-    CsvFormatError,
-    ImportResult,
-    import_csv,
-    import_file,
+from backend.cli.csv_rows import (
     is_regional,
     parse_figure,
     parse_kyiv_time,
     short_source,
     weapon_of,
+)
+from backend.cli.import_csv import (
+    CsvFormatError,
+    ImportResult,
+    import_csv,
+    import_file,
 )
 from backend.cli.load import load_file
 from backend.domain.nights import night_of

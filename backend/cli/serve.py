@@ -1,0 +1,81 @@
+"""`skywatch serve` and `skywatch db upgrade`: the commands that run the server itself.
+
+The only part of the command line that touches the service's code (the import contract in
+pyproject.toml says so); every other command reaches a server over HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from sqlalchemy.engine import make_url
+
+from backend.auth import ensure_write_tokens
+from backend.config import Settings
+from backend.ingest.demo import load_demo_if_empty
+from backend.store.db import create_engine
+from backend.store.migrations import upgrade_database
+
+
+def _upgrade(settings: Settings) -> None:
+    async def run() -> None:
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            await upgrade_database(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrate, load the demo night if asked, and run uvicorn until stopped."""
+    import uvicorn
+
+    if args.workers > 1 and not settings.redis_url:
+        print(
+            "skywatch: --workers above 1 needs SKYWATCH_REDIS_URL, so that workers can tell "
+            "each other about new events",
+            file=sys.stderr,
+        )
+        return 2
+    _upgrade(settings)
+    if args.demo:
+        loaded = asyncio.run(load_demo_if_empty(settings))
+        if loaded:
+            print(f"Demo: loaded {loaded} events of the night of 3-4 July 2025")
+    tokens, generated = ensure_write_tokens(settings)
+    if generated:
+        print(f"Generated a write token (saved in {settings.token_file}):\n  {tokens[0]}")
+    elif not settings.api_tokens:
+        print(f"Write token: in {settings.token_file}")
+    print(f"Skywatch on http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
+    uvicorn.run(
+        "backend.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+        log_level="info",
+        # uvicorn's websockets-sansio protocol, plus a writer of shared pre-encoded frames for
+        # live-stream fan-out (backend/stream/ws_protocol.py).
+        ws="backend.stream.ws_protocol:StreamWebSocketProtocol",
+        # Protocol pings keep idle streams alive through proxies all night and find dead peers.
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        # Deflate multiplies fan-out latency (docs/performance.md); frames are small anyway.
+        ws_per_message_deflate=False,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def upgrade(settings: Settings) -> int:
+    """Bring the configured database to the newest revision and say which one it is."""
+    _upgrade(settings)
+    shown = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
+    print(f"database at the newest revision: {shown}")
+    return 0
