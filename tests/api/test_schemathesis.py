@@ -14,7 +14,6 @@ Deterministic: Hypothesis derandomized (a seed fixed per operation), no example 
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import CheckFunction
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from dashboard.app import create_app
+from backend.main import create_app
 from tests.helpers.databases import create_postgres_database, drop_postgres_database
 from tests.helpers.server_process import AUTH, TOKEN, ServerProcess
 
@@ -34,10 +33,7 @@ EXAMPLES = 50
 
 def _product_schema() -> dict[str, Any]:
     """The OpenAPI document of what `skywatch serve` runs; nothing is opened to build it."""
-    with warnings.catch_warnings():
-        # Dash itself warns that its DataTable will move out of the builtin components.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return create_app().openapi()
+    return create_app().openapi()
 
 
 CONFIG = schemathesis.Config.from_dict(
