@@ -13,14 +13,9 @@ from backend.api.errors import ApiError
 from backend.api.params import NightParam
 from backend.domain.nights import current_night
 from backend.domain.records import dumps
-from backend.domain.schemas import (
-    ErrorOut,
-    NightSummary,
-    StatsOut,
-    parse_night_label,
-    parse_rfc3339,
-)
+from backend.domain.schemas import ErrorOut, NightSummary, StatsOut
 from backend.domain.tallies import stats_of
+from backend.domain.times import parse_night_label, parse_rfc3339
 from backend.store.queries import nights, tally
 
 router = APIRouter(tags=["stats"])
