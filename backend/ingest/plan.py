@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from backend.domain.records import Row, content_of
 
 # Ids per existence lookup (well under any driver's bound-parameter limit).
+T = TypeVar("T")
 LOOKUP_CHUNK = 500
 # Tries of a write transaction that lost an id or seq race to another process.
 WRITE_ATTEMPTS = 3
@@ -148,6 +150,26 @@ class WriteTransaction(Protocol):
     def mark_retracted(self, event_id: str, retracted_seq: int, at: datetime) -> None:
         """Flag an event retracted under its own seq."""
         ...
+
+
+class LockedWriteStore(ABC):
+    """A store that runs work in one locked write transaction; what a write does is shared."""
+
+    @abstractmethod
+    async def transaction(self, work: Callable[[WriteTransaction], T]) -> T:
+        """Run `work` in one locked transaction (retried when another process raced it)."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release what the store holds of its own."""
+
+    async def insert_group(self, requests: Sequence[InsertRequest]) -> Plan:
+        """Plan and insert the group in one transaction."""
+        return await self.transaction(lambda tx: insert_group(tx, requests))
+
+    async def retract(self, event_id: str) -> RetractOutcome | None:
+        """Mark one event retracted, giving the retraction its own seq."""
+        return await self.transaction(lambda tx: retract(tx, event_id))
 
 
 def insert_group(tx: WriteTransaction, requests: Sequence[InsertRequest]) -> Plan:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 
 from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -14,41 +13,31 @@ from backend.domain.records import CONTENT_FIELDS, Row, content_of
 from backend.ingest.plan import (
     LOOKUP_CHUNK,
     WRITE_ATTEMPTS,
-    InsertRequest,
     Known,
-    Plan,
-    RetractOutcome,
-    insert_group,
-    retract,
+    LockedWriteStore,
+    T,
+    WriteTransaction,
 )
 from backend.store.cursor import latest_cursor_sync
 from backend.store.db import SQLITE_IMMEDIATE
 from backend.store.models import events_table
 
-T = TypeVar("T")
 # Any fixed number, the same in every process: it serializes writers so seqs follow commits.
 WRITE_LOCK_KEY = 7_040_725
 _T = events_table
 
 
-class CoreWriteStore:
+class CoreWriteStore(LockedWriteStore):
     """One locked transaction per call, run on a pooled connection of the async engine."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def insert_group(self, requests: Sequence[InsertRequest]) -> Plan:
-        """Plan and insert the group in one transaction."""
-        return await self._retrying(lambda conn: insert_group(_CoreTransaction(conn), requests))
-
-    async def retract(self, event_id: str) -> RetractOutcome | None:
-        """Mark one event retracted, giving the retraction its own seq."""
-        return await self._retrying(lambda conn: retract(_CoreTransaction(conn), event_id))
-
     async def close(self) -> None:
         """Nothing of its own to close: the engine belongs to the app."""
 
-    async def _retrying(self, work: Callable[[Connection], T]) -> T:
+    async def transaction(self, work: Callable[[WriteTransaction], T]) -> T:
+        """Run `work` in one locked transaction, again when another process raced it."""
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with self._engine.connect() as conn:
@@ -60,12 +49,12 @@ class CoreWriteStore:
         raise AssertionError("unreachable")
 
 
-def _locked(conn: Connection, work: Callable[[Connection], T]) -> T:
+def _locked(conn: Connection, work: Callable[[WriteTransaction], T]) -> T:
     conn = conn.execution_options(**{SQLITE_IMMEDIATE: True})
     with conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-        return work(conn)
+        return work(_CoreTransaction(conn))
 
 
 class _CoreTransaction:

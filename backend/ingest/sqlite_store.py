@@ -12,27 +12,24 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from backend.domain.records import CONTENT_FIELDS, Row, content_of
 from backend.ingest.plan import (
     LOOKUP_CHUNK,
     WRITE_ATTEMPTS,
-    InsertRequest,
     Known,
-    Plan,
-    RetractOutcome,
-    insert_group,
-    retract,
+    LockedWriteStore,
+    T,
+    WriteTransaction,
 )
 from backend.store.cursor import LATEST_CURSOR_SQLITE, cursor_of
 from backend.store.db import apply_sqlite_pragmas
 from backend.store.models import from_epoch_micros, to_epoch_micros
 
-T = TypeVar("T")
 INSERT_COLUMNS = (
     "seq",
     "id",
@@ -65,7 +62,7 @@ def _stored_tuple(row: Row) -> tuple[Any, ...]:
     )
 
 
-class SqliteWriteStore:
+class SqliteWriteStore(LockedWriteStore):
     """Owns one sqlite3 connection, used only from its own thread."""
 
     def __init__(self, path: str, *, synchronous: str) -> None:
@@ -77,20 +74,13 @@ class SqliteWriteStore:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         self._conn: sqlite3.Connection | None = None
 
-    async def insert_group(self, requests: Sequence[InsertRequest]) -> Plan:
-        """Plan and insert the group in one transaction."""
-        return await self._run(lambda conn: insert_group(_SqliteTransaction(conn), requests))
-
-    async def retract(self, event_id: str) -> RetractOutcome | None:
-        """Mark one event retracted, giving the retraction its own seq."""
-        return await self._run(lambda conn: retract(_SqliteTransaction(conn), event_id))
-
     async def close(self) -> None:
         """Close the connection and end the thread."""
         await asyncio.get_running_loop().run_in_executor(self._thread, self._close)
         self._thread.shutdown(wait=True)
 
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def transaction(self, work: Callable[[WriteTransaction], T]) -> T:
+        """Run `work` in the writer thread under the cross-process lock and BEGIN IMMEDIATE."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, self._transaction, work)
 
@@ -107,19 +97,19 @@ class SqliteWriteStore:
             self._conn = None
         self._lock_file.close()
 
-    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _transaction(self, work: Callable[[WriteTransaction], T]) -> T:
         fcntl.flock(self._lock_file, fcntl.LOCK_EX)
         try:
             return self._attempts(work)
         finally:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
-    def _attempts(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _attempts(self, work: Callable[[WriteTransaction], T]) -> T:
         for attempt in range(WRITE_ATTEMPTS):
             conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                result = work(conn)
+                result = work(_SqliteTransaction(conn))
                 conn.execute("COMMIT")
                 return result
             except sqlite3.IntegrityError:

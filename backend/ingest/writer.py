@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -25,7 +25,7 @@ from backend.domain.records import Row
 from backend.ingest.plan import (
     IdConflictError,
     InsertRequest,
-    Plan,
+    LockedWriteStore,
     RetractOutcome,
     WriteOutcome,
 )
@@ -48,15 +48,7 @@ class StoreUnavailableError(Exception):
     """The database did not take the write; nothing of the request was stored."""
 
 
-class WriteStore(Protocol):
-    """Runs the writer's transactions on one kind of database."""
-
-    async def insert_group(self, requests: list[InsertRequest]) -> Plan: ...
-    async def retract(self, event_id: str) -> RetractOutcome | None: ...
-    async def close(self) -> None: ...
-
-
-def store_for(engine: AsyncEngine, *, sqlite_synchronous: str) -> WriteStore:
+def store_for(engine: AsyncEngine, *, sqlite_synchronous: str) -> LockedWriteStore:
     """The fastest store for the engine's database."""
     if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
         path = make_url(engine.url).database
@@ -85,7 +77,7 @@ class GroupCommitWriter:
 
     def __init__(
         self,
-        store: WriteStore,
+        store: LockedWriteStore,
         *,
         max_group_events: int = 20_000,
         on_commit: Callable[[int], None] | None = None,
