@@ -18,7 +18,7 @@ from websockets.exceptions import WebSocketException
 
 from backend.auth import read_token_file
 from backend.cli.import_csv import CsvFormatError, import_file, summarize, write_jsonl
-from backend.cli.load import LoadError, load_file
+from backend.cli.load import LoadError, LoadReport, load_file
 from backend.cli.record import bearer, record
 from backend.cli.repost import repost_file
 from backend.cli.serve import serve, upgrade
@@ -124,17 +124,25 @@ def _write_token(args: argparse.Namespace, settings: Settings, command: str) -> 
     return token
 
 
+def _post_recording(
+    command: str, path: Path, args: argparse.Namespace, token: str
+) -> LoadReport | None:
+    """Post a recording to --url; None (after saying why) when the file or server refused."""
+    try:
+        return load_file(path, url=args.url, token=token, batch_size=args.batch_size)
+    except LoadError as error:
+        print(f"skywatch {command}: {error}", file=sys.stderr)
+    except (OSError, httpx.HTTPError) as error:
+        print(f"skywatch {command}: {args.url}: {error}", file=sys.stderr)
+    return None
+
+
 def _load(args: argparse.Namespace, settings: Settings) -> int:
     token = _write_token(args, settings, "load")
     if token is None:
         return 2
-    try:
-        report = load_file(args.file, url=args.url, token=token, batch_size=args.batch_size)
-    except LoadError as error:
-        print(f"skywatch load: {error}", file=sys.stderr)
-        return 1
-    except (OSError, httpx.HTTPError) as error:
-        print(f"skywatch load: {args.url}: {error}", file=sys.stderr)
+    report = _post_recording("load", args.file, args, token)
+    if report is None:
         return 1
     print(
         f"{args.file}: {report.lines} events, {report.accepted} accepted, "
@@ -168,17 +176,12 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
     token = _write_token(args, settings, "import-csv")
     if token is None:
         return 2
-    try:
-        # Through the recording loader, so import and `skywatch load` post the same way.
-        with tempfile.TemporaryDirectory(prefix="skywatch-import-") as directory:
-            recording = Path(directory) / f"{args.file.stem}.jsonl"
-            write_jsonl(result.events, recording)
-            report = load_file(recording, url=args.url, token=token, batch_size=args.batch_size)
-    except LoadError as error:
-        print(f"skywatch import-csv: {error}", file=sys.stderr)
-        return 1
-    except (OSError, httpx.HTTPError) as error:
-        print(f"skywatch import-csv: {args.url}: {error}", file=sys.stderr)
+    # Through the recording loader, so import and `skywatch load` post the same way.
+    with tempfile.TemporaryDirectory(prefix="skywatch-import-") as directory:
+        recording = Path(directory) / f"{args.file.stem}.jsonl"
+        write_jsonl(result.events, recording)
+        report = _post_recording("import-csv", recording, args, token)
+    if report is None:
         return 1
     print(f"{report.accepted} events accepted, {report.duplicates} duplicates")
     return 0

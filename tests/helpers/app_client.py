@@ -1,9 +1,7 @@
 """An in-process app (what `skywatch serve` runs) on a real database, with a known write token.
 
-The `settings` and `client` fixtures are registered for the whole suite in tests/conftest.py,
-for the tests that load data through the real app (tests/seeds, tests/unit/cli). The API
-tests get theirs from tests/api/conftest.py, which builds them the same way with the same
-TOKEN.
+The `settings` and `client` fixtures are registered for the whole suite in tests/conftest.py:
+the API tests, and the tests that load data through the real app (tests/seeds, tests/unit/cli).
 """
 
 from __future__ import annotations
