@@ -1,22 +1,13 @@
-"""The product app's edges: /api never falls through to the page, pages have their routes."""
+"""The product app's edges: /api never falls through to the page, pages have their routes.
+
+On the app `skywatch serve` runs (backend.main.create_app with the dashboard), on SQLite and
+on PostgreSQL.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-
-from backend.config import Settings
-from backend.main import create_app
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data_dir: Path = tmp_path_factory.mktemp("app")
-    with TestClient(create_app(Settings(data_dir=data_dir, api_tokens=["t"]))) as test_client:
-        yield test_client
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "TRACE", "QUERY"])
