@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -244,24 +245,24 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "serve": serve,
+    "load": _load,
+    "import-csv": _import_csv,
+    "record": _record,
+    "replay": _replay,
+    "report": _report,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    if args.command == "serve":
-        return serve(args, settings)
-    if args.command == "load":
-        return _load(args, settings)
-    if args.command == "record":
-        return _record(args, settings)
-    if args.command == "replay":
-        return _replay(args, settings)
-    if args.command == "report":
-        return _report(args, settings)
-    if args.command == "import-csv":
-        return _import_csv(args, settings)
-    return upgrade(settings)
+    if args.command == "db":
+        return upgrade(settings)
+    return _COMMANDS[args.command](args, settings)
 
 
 if __name__ == "__main__":

@@ -15,10 +15,10 @@ import json
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
+from tests.helpers.outage_checks import launch
 from tests.helpers.server_process import AUTH, ServerProcess
 
 THREADS = 8
@@ -37,17 +37,6 @@ class Round:
     unexpected: list[str] = field(default_factory=list)
     killed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def launch(event_id: str, count: int) -> dict[str, Any]:
-    """A launch of `count` drones in NIGHT."""
-    return {
-        "id": event_id,
-        "kind": "launch",
-        "weapon": "drone",
-        "count": count,
-        "occurred_at": "2025-07-03T23:00:00+03:00",
-    }
 
 
 def post_until_killed(server: ServerProcess, cycle: int) -> Round:
