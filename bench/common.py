@@ -76,6 +76,12 @@ def raise_open_files_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def interrupt(_signum: int, _frame: object) -> None:
+    """A SIGTERM handler that unwinds like Ctrl-C, so that the finally blocks stop the
+    server and the client processes: `signal.signal(signal.SIGTERM, interrupt)`."""
+    raise KeyboardInterrupt
+
+
 def wall_ms() -> float:
     """Wall-clock time in epoch ms: the clock of `performance.timeOrigin + performance.now()`
     in this machine's pages, so the two can be subtracted."""

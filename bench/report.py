@@ -1,10 +1,12 @@
-"""Write one benchmark's section into docs/performance.md, leaving the other sections alone."""
+"""Write one benchmark's section into docs/performance.md, leaving the other sections alone;
+and the facts every section states: the machine, the product code measured."""
 
 from __future__ import annotations
 
 import os
 import platform
 import re
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,3 +44,16 @@ def write_section(name: str, body: str, path: Path = PERFORMANCE_MD) -> None:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def revision() -> str:
+    """The commit the product ran from, and whether backend/ had uncommitted changes."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "backend")
+    return f"commit {commit}" + (" plus uncommitted changes in backend/" if dirty else "")

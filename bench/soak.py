@@ -3,7 +3,7 @@
 Run with `python -m bench.soak [--clients 1000] [--rate 200] [--seconds 600]`. A fresh
 `skywatch serve` (bench/server.py), the fan-out benchmark's client swarm (bench/fanout_clients.py
 in --summary mode, so the clients' own memory stays flat) and its open-loop HTTP sender
-(bench/fanout.py). The server's resident memory is sampled throughout; at the end the section
+(bench/fanout_send.py). The server's resident memory is sampled throughout; at the end the section
 "soak" of docs/performance.md gets memory over time (start, peak, end, per minute), delivery
 latency (p50, p99, max; overall and per minute), and lost and duplicate deliveries.
 Not a timed test: the full run is ten minutes of a quiet machine.
@@ -29,30 +29,26 @@ import uvloop
 from bench.common import (
     NIGHT,
     histogram_percentile,
+    interrupt,
     raise_open_files_limit,
     verdict,
     websocket_url,
 )
-from bench.fanout import (
-    STREAM_PATH,
-    Run,
-    Target,
-    _codes,
-    _cpu_seconds,
-    _drain,
-    _interrupt,
-    _kill_swarm,
-    _revision,
-    _rss_kib,
-    _send_http,
-    _start_swarm,
-    _stop_swarm,
-    _swarm_cpu,
-    _wait_ready,
-    _warm_up,
+from bench.fanout_measure import warm_up
+from bench.fanout_receipts import BUCKETS_PER_MS
+from bench.fanout_report import format_codes
+from bench.fanout_run import STREAM_PATH, Run, Target
+from bench.fanout_send import send_http
+from bench.fanout_swarm import (
+    drain,
+    kill_swarm,
+    start_swarm,
+    stop_swarm,
+    swarm_cpu_seconds,
+    wait_ready,
 )
-from bench.fanout_clients import BUCKETS_PER_MS
-from bench.report import machine, write_section
+from bench.procstat import cpu_seconds, rss_kib
+from bench.report import machine, revision, write_section
 from bench.server import Server, server_warnings, serving
 
 RSS_SAMPLE_SECONDS = 5.0
@@ -91,13 +87,13 @@ def percentile(histogram: Counter[int], share: float) -> float:
 async def _sample_rss(pid: int, soak: Soak, stop: asyncio.Event) -> None:
     start = time.monotonic()
     while not stop.is_set():
-        soak.rss_kib.append((time.monotonic() - start, _rss_kib(pid)))
+        soak.rss_kib.append((time.monotonic() - start, rss_kib(pid)))
         try:
             async with asyncio.timeout(RSS_SAMPLE_SECONDS):
                 await stop.wait()
         except TimeoutError:
             pass
-    soak.rss_kib.append((time.monotonic() - start, _rss_kib(pid)))
+    soak.rss_kib.append((time.monotonic() - start, rss_kib(pid)))
 
 
 async def _stored_events(url: str) -> int:
@@ -113,27 +109,27 @@ async def _stored_events(url: str) -> int:
 async def _exercise(server: Server, soak: Soak, args: argparse.Namespace) -> None:
     run = soak.run
     ws_url = websocket_url(server.url, STREAM_PATH)
-    await _warm_up(ws_url, PRODUCT)
+    await warm_up(ws_url, PRODUCT)
     with tempfile.TemporaryDirectory(prefix="skywatch-soak-swarm-") as scratch:
-        swarm = await _start_swarm(ws_url, run, Path(scratch), extra=("--summary",))
+        swarm = await start_swarm(ws_url, run, Path(scratch), extra=("--summary",))
         try:
-            await _wait_ready(swarm, run)
+            await wait_ready(swarm, run)
             await asyncio.sleep(2.0)
-            soak.rss_before_kib = _rss_kib(server.pid)
-            server_cpu, swarm_cpu = _cpu_seconds(server.pid), _swarm_cpu(swarm)
+            soak.rss_before_kib = rss_kib(server.pid)
+            server_cpu, swarm_cpu = cpu_seconds(server.pid), swarm_cpu_seconds(swarm)
             stop = asyncio.Event()
             sampler = asyncio.create_task(_sample_rss(server.pid, soak, stop))
             soak.started = time.time()
-            sent_at = await _send_http(server.url, run, "soak", args.drain_limit)
+            sent_at = await send_http(server.url, run, "soak", args.drain_limit)
             run.sent = len(sent_at)
-            await _drain(swarm, run, quiet=args.drain, limit=args.drain_limit)
+            await drain(swarm, run, quiet=args.drain, limit=args.drain_limit)
             stop.set()
             await sampler
-            run.server_cpu_seconds = _cpu_seconds(server.pid) - server_cpu
-            run.swarm_cpu_seconds = _swarm_cpu(swarm) - swarm_cpu
-            results = await _stop_swarm(swarm)
+            run.server_cpu_seconds = cpu_seconds(server.pid) - server_cpu
+            run.swarm_cpu_seconds = swarm_cpu_seconds(swarm) - swarm_cpu
+            results = await stop_swarm(swarm)
         finally:
-            await _kill_swarm(swarm)
+            await kill_swarm(swarm)
     soak.stored = await _stored_events(server.url)
     _tally(soak, results)
 
@@ -220,7 +216,7 @@ def _body(soak: Soak, args: argparse.Namespace) -> str:
         "",
         method,
         "",
-        f"Product code: {_revision()}.",
+        f"Product code: {revision()}.",
         "",
         "| viewers | events/s | seconds | p50 | p99 | max | lost | duplicates "
         "| RSS start | RSS peak | RSS end |",
@@ -242,7 +238,7 @@ def _body(soak: Soak, args: argparse.Namespace) -> str:
         f"{soak.stored:,} stored), then {run.drain_seconds:.1f} s of draining; "
         f"{soak.delivered:,} of {soak.expected:,} deliveries"
         + (f"; failed sends {run.failed_sends}" if run.failed_sends else "")
-        + (f"; early closes {_codes(run)}" if run.close_codes else "; no early closes")
+        + (f"; early closes {format_codes(run)}" if run.close_codes else "; no early closes")
         + (
             f"; {len(run.server_warnings)} WARNING/ERROR lines in the server log"
             if run.server_warnings
@@ -279,7 +275,7 @@ def main() -> int:
     parser.add_argument("--print-only", action="store_true", help="do not write the docs")
     args = parser.parse_args()
     raise_open_files_limit()
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     soak = measure(args)
     body = _body(soak, args)
     if args.print_only:

@@ -1,4 +1,8 @@
-"""Real `skywatch serve` processes for end-to-end tests: start, stop, kill, restart, logs."""
+"""Real `skywatch serve` processes for end-to-end tests: start, stop, kill, restart, logs.
+
+The benchmarks (bench/server.py) start their servers here too, including ones that are not
+`skywatch serve` (the fan-out baseline, uvicorn with per-message deflate): `command`.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,9 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 STARTUP_SECONDS = 30.0
 STOP_SECONDS = 15.0
 
+# port -> the full command line of a server that listens on it and answers /api/v1/healthz.
+Command = Callable[[int], list[str]]
+
 
 def free_port() -> int:
     """A TCP port that was free a moment ago on 127.0.0.1."""
@@ -38,7 +45,13 @@ def clean_environment(extra: dict[str, str]) -> dict[str, str]:
 
 
 class ServerProcess:
-    """One `skywatch serve` on a data dir and database; can be stopped, killed and restarted."""
+    """One `skywatch serve` on a data dir and database; can be stopped, killed and restarted.
+
+    `workers` is `serve --workers` (the ingest benchmark runs 2); `serve_args` are added
+    after it. `command`, when given, replaces the whole `skywatch serve ...` line (serve_args
+    and workers then do not apply): it gets the port and must start a server that answers
+    /api/v1/healthz there.
+    """
 
     def __init__(
         self,
@@ -52,6 +65,8 @@ class ServerProcess:
         settings: dict[str, str] | None = None,
         executable: Path = SKYWATCH,
         cwd: Path | None = None,
+        workers: int = 1,
+        command: Command | None = None,
     ) -> None:
         self.name = name
         # Another installation's `skywatch` (the wheel test's), run from another directory.
@@ -63,6 +78,8 @@ class ServerProcess:
         self.log = log
         self.token = token
         self.serve_args = serve_args
+        self.workers = workers
+        self.command = command
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -80,14 +97,26 @@ class ServerProcess:
             extra["SKYWATCH_API_TOKENS"] = self.token
         return clean_environment({**extra, **self.settings})
 
-    def start(self, *, same_port: bool = False) -> None:
-        """Start (on a fresh port unless same_port) and wait until /api/v1/healthz answers."""
+    def command_line(self, port: int) -> list[str]:
+        """What start() runs to listen on `port`: `command`, or `skywatch serve`."""
+        if self.command is not None:
+            return self.command(port)
+        workers = ["--workers", str(self.workers)]
+        return [str(self.executable), "serve", "--port", str(port), *workers, *self.serve_args]
+
+    def start(self, *, same_port: bool = False, port: int = 0) -> None:
+        """Start and wait until /api/v1/healthz answers.
+
+        On `port` when given (a benchmark's --port), else on the previous port when
+        same_port (a restart that clients reconnect to), else on a fresh free one.
+        """
         assert self.process is None or self.process.poll() is not None, "already running"
-        if not (same_port and self.port):
+        if port:
+            self.port = port
+        elif not (same_port and self.port):
             self.port = free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [str(self.executable), "serve", "--port", str(self.port), "--workers", "1"]
-        command += self.serve_args
+        command = self.command_line(self.port)
         with self.log.open("ab") as output:
             output.write(f"===== {' '.join(command)}\n".encode())
             output.flush()
