@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from backend.api.errors import install_error_handlers
@@ -46,10 +46,10 @@ def _lifespan(
     return lifespan
 
 
-def _routes_of(app: FastAPI, endpoint: object) -> list[APIRoute]:
-    return [
-        route for route in app.routes if isinstance(route, APIRoute) and route.endpoint is endpoint
-    ]
+def _routes_of(router: APIRouter, endpoint: object) -> list[APIRoute]:
+    """The router's own routes of an endpoint (FastAPI keeps included routers whole)."""
+    routes = router.routes
+    return [route for route in routes if isinstance(route, APIRoute) and route.endpoint is endpoint]
 
 
 def create_app(
@@ -88,7 +88,8 @@ def create_app(
     # Each added middleware wraps the ones before it: the last is outermost.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Outside the body limit: ingest reads its body with the same reader and limit.
-    app.add_middleware(FastPath, routes=_routes_of(app, events.post_events))
+    fast = _routes_of(events.router, events.post_events)
+    app.add_middleware(FastPath, prefix=API_PREFIX, routes=fast)
     app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
     # Outermost: no route, ingest fast path included, is reached unchecked.
     app.add_middleware(AccessControl, settings=settings)

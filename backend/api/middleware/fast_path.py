@@ -27,10 +27,11 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 class FastPath:
     """ASGI middleware serving `routes` directly; all else goes to the wrapped app."""
 
-    def __init__(self, app: ASGIApp, *, routes: Sequence[APIRoute]) -> None:
+    def __init__(self, app: ASGIApp, *, prefix: str, routes: Sequence[APIRoute]) -> None:
         self.app = app
-        self._endpoints: dict[tuple[str, str], Endpoint] = {
-            (method, route.path): route.endpoint
+        # The routes as their router declares them, under the prefix it is included with.
+        self.endpoints: dict[tuple[str, str], Endpoint] = {
+            (method, prefix + route.path): route.endpoint
             for route in routes
             for method in route.methods or ()
         }
@@ -38,7 +39,7 @@ class FastPath:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve a fast route directly, or pass the request on."""
         endpoint = (
-            self._endpoints.get((scope["method"], scope["path"]))
+            self.endpoints.get((scope["method"], scope["path"]))
             if scope["type"] == "http"
             else None
         )
