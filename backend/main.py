@@ -19,6 +19,7 @@ from backend.api.fallthrough import ApiFallthrough
 from backend.api.middleware.access import AccessControl, allow_page_scripts, install_readers
 from backend.api.middleware.body_limit import BodyLimit
 from backend.api.middleware.fast_path import FastPath
+from backend.api.middleware.head import HeadAsGet
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.routes import events, health, replays, stats, stream
 from backend.api.routes.docs import install_docs
@@ -86,6 +87,7 @@ def create_app(
     # Last: below every route, the page, and JSON refusals for what no API route took.
     app.mount("/", ApiFallthrough(pages[0] if pages else None, app))
     # Each added middleware wraps the ones before it: the last is outermost.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Outside the body limit: ingest reads its body with the same reader and limit.
     fast = _routes_of(events.router, events.post_events)

@@ -81,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
 
     rec = commands.add_parser("record", help="write the live stream as JSON Lines to stdout")
     rec.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
-    rec.add_argument("--night", default=None, help="YYYY-MM-DD (default: the current night)")
+    rec.add_argument(
+        "--night", type=_night, default=None, help="YYYY-MM-DD (default: the current night)"
+    )
     rec.add_argument("--duration", type=float, default=None, help="stop after N seconds")
     rec.add_argument("--token", default=None, help=_READ_TOKEN_HELP)
 
@@ -198,7 +200,11 @@ def _record(args: argparse.Namespace, settings: Settings) -> int:
     token = _read_token(args, settings)
     try:
         written = record(
-            args.url, sys.stdout, night=args.night, duration=args.duration, token=token
+            args.url,
+            sys.stdout,
+            night=None if args.night is None else args.night.isoformat(),
+            duration=args.duration,
+            token=token,
         )
     except KeyboardInterrupt:
         return 0
