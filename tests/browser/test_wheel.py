@@ -9,6 +9,7 @@ the dashboard page in Chromium.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +27,9 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 DEMO_NIGHT = "2025-07-04"
 # Building and installing with every dependency (from pip's cache after the first run).
 INSTALL_SECONDS = 600
+_NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", "build", "*.egg-info", "__pycache__", "*_cache", "test-artifacts"
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,14 @@ def _checked(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedPr
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installation:
     root = tmp_path_factory.mktemp("installed")
     dist = root / "dist"
+    # Built from a copy of the working tree: an in-tree build/ left by an earlier build would
+    # put modules since deleted into the wheel.
+    source = root / "source"
+    shutil.copytree(CHECKOUT, source, symlinks=True, ignore=_NOT_SOURCE)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     _checked(
         subprocess.run(
-            [*pip, "wheel", "--no-deps", "-q", "-w", str(dist), str(CHECKOUT)],
+            [*pip, "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
             capture_output=True,
             text=True,
             timeout=INSTALL_SECONDS,
