@@ -1,4 +1,5 @@
-"""The shared Air Force CSV and its national sums, read independently of backend.cli.import_csv."""
+"""The Air Force CSV shipped in seeds/data and its national sums, read independently of
+backend.cli.import_csv."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-# In CI a copy of shared/ sits beside the clone; without it these tests must fail, not skip.
-DATASET = Path(__file__).parents[2].parent / "shared" / "data" / "missile_attacks_daily.csv"
+# Shipped with the repository (seeds/data/SOURCES.md says where it comes from): a fresh clone
+# has it. Missing, these tests must fail, not skip.
+DATASET = Path(__file__).resolve().parents[2] / "seeds" / "data" / "missile_attacks_daily.csv"
 REGIONAL = ("pvkpivden", "pvkshid", "pvkzahid", "pvkcenter")
 COLUMN_KINDS = {"launched": "launch", "destroyed": "shot_down", "not_reach_goal": "suppressed"}
 
 
 def dataset() -> Path:
     """The CSV's path; an assertion error (a failure) when the file is missing."""
-    assert DATASET.is_file(), f"the shared dataset is missing: {DATASET}"
+    assert DATASET.is_file(), f"the dataset is missing: {DATASET}"
     return DATASET
 
 
