@@ -8,6 +8,7 @@ reverse. The dashboard joins through backend.extension, so the backend never imp
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -28,6 +29,7 @@ from backend.extension import Extension, installed_extensions
 from backend.services import open_services
 
 API_PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
 
 
 def _lifespan(
@@ -63,6 +65,9 @@ def create_app(
     settings = settings or Settings()
     if extensions is None:
         extensions = installed_extensions(settings)
+        if not extensions:
+            # A checkout run without `pip install` has no entry points: say why / is a 404.
+            log.warning("no Skywatch extension is installed: serving the API without the page")
     pages = [extension.page for extension in extensions if extension.page is not None]
     if len(pages) > 1:
         raise ValueError("more than one extension serves the page at /")
