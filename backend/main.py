@@ -66,7 +66,7 @@ def create_app(
     if extensions is None:
         extensions = installed_extensions(settings)
         if not extensions:
-            # A checkout run without `pip install` has no entry points: say why / is a 404.
+            # A checkout used without `pip install` has no entry points: tell why there is no page.
             log.warning("no Skywatch extension is installed: serving the API without the page")
     pages = [extension.page for extension in extensions if extension.page is not None]
     if len(pages) > 1:
