@@ -1,10 +1,9 @@
 """The one way a request body is read: whole, up to a limit, refused the moment it is over.
 
-Neither uvicorn nor Starlette bounds a body a route reads. Starlette's own `max_body_size`
-does, but answers its 413 in plain text and only where routing reaches, while the ingest
-fast path and the sign-in form are answered by middleware before routing; so every reader
-here (ingest, the routed API, sign-in) goes through `read_body`, and every refusal is the
-API's JSON error.
+uvicorn does not bound a request body. Starlette's `max_body_size` (FastAPI's sits on it)
+does, but answers its 413 in plain text, and only inside routing, while the ingest fast path
+and the sign-in form are answered by middleware before routing. So every reader (ingest,
+the routed API, sign-in) goes through `read_body`, and every refusal is the API's JSON error.
 """
 
 from __future__ import annotations
