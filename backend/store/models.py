@@ -1,4 +1,4 @@
-"""Database schema: the events with their seq cursor, and replay sessions."""
+"""Database schema: the events with their seq cursor, replay sessions and official reports."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -130,5 +131,26 @@ class ReplaySession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Report(Base):
+    """An official report, kept apart from the events: its totals are never folded into them.
+
+    `content` is the validated report as JSON (backend.domain.reports.ReportIn.content()),
+    compared byte for byte for idempotency; the columns beside it are what queries filter on.
+    """
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    night: Mapped[date] = mapped_column(Date, index=True)
+    issuer: Mapped[str] = mapped_column(String(24))
+    scope: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    supersedes: Mapped[str | None] = mapped_column(String(64))
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    content: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+reports_table: Table = Report.__table__  # type: ignore[assignment]
 replay_sessions_table: Table = ReplaySession.__table__  # type: ignore[assignment]
 events_table: Table = Event.__table__  # type: ignore[assignment]

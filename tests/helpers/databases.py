@@ -40,11 +40,12 @@ def drop_postgres_database(url: str) -> None:
 
 
 async def truncate_events(url: str) -> None:
-    """Empty the events table of a PostgreSQL database, if it has one yet."""
+    """Empty the events and reports tables of a PostgreSQL database, those it has yet."""
     connection = await asyncpg.connect(_asyncpg_dsn(url))
     try:
-        exists = await connection.fetchval("SELECT to_regclass('events') IS NOT NULL")
-        if exists:
-            await connection.execute("TRUNCATE events")
+        for table in ("events", "reports"):
+            exists = await connection.fetchval(f"SELECT to_regclass('{table}') IS NOT NULL")
+            if exists:
+                await connection.execute(f"TRUNCATE {table}")
     finally:
         await connection.close()
