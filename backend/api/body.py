@@ -8,10 +8,18 @@ the routed API, sign-in) goes through `read_body`, and every refusal is the API'
 
 from __future__ import annotations
 
-from starlette.requests import ClientDisconnect
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import Receive, Scope
 
 from backend.api.errors import ApiError
+
+
+def require_json(request: Request) -> None:
+    """415 unless the request says its body is JSON (application/json or any +json type)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        shown = media_type or "none"
+        raise ApiError(415, f"Content-Type must be application/json, got {shown}")
 
 
 def declared_length(scope: Scope) -> int | None:

@@ -46,7 +46,6 @@ Scope = Literal["national", "regional"]
 # Null (or absent) is "not reported", never zero: an issuer that does not split shot down
 # from suppressed has not said that nothing was suppressed.
 Figure = Annotated[int, Field(ge=0, le=1_000_000)] | None
-Locations = Annotated[int, Field(ge=0, le=1_000_000)] | None
 ListText = Annotated[str, Field(min_length=1, max_length=200)]
 FIGURES = ("launched", "shot_down", "suppressed", "neutralized")
 MAX_LINES = 50
@@ -121,8 +120,8 @@ class ReportIn(BaseModel):
     note: Annotated[str, Field(max_length=1000)] | None = None
     supersedes: EventId | None = Field(default=None, validate_default=True)
     lines: Annotated[list[ReportLine], Field(min_length=1, max_length=MAX_LINES)]
-    hit_locations: Locations = None
-    debris_locations: Locations = None
+    hit_locations: Figure = None
+    debris_locations: Figure = None
     affected_regions: Annotated[
         list[RegionCode], Field(max_length=50), AfterValidator(_unique)
     ] = []
@@ -196,6 +195,13 @@ class ReportsResult(BaseModel):
     ids: list[str] = Field(description="The id of each posted report, in the order posted.")
 
 
+class ReportRetracted(BaseModel):
+    """Answer to DELETE /reports/{id}."""
+
+    id: str
+    retracted: bool
+
+
 @dataclass(frozen=True, slots=True)
 class StoredReport:
     """A report's content (ReportIn.content()) and whether it was retracted."""
@@ -251,7 +257,7 @@ def official_of(reports: Iterable[StoredReport]) -> dict[str, Any] | None:
             and report.content["scope"] == "national"
             and report.content["id"] not in superseded
         ),
-        key=lambda content: (_instant(content["issued_at"]), content["id"]),
+        key=lambda content: (datetime.fromisoformat(content["issued_at"]), content["id"]),
     )
     if not counted:
         return None
@@ -275,17 +281,13 @@ def official_of(reports: Iterable[StoredReport]) -> dict[str, Any] | None:
     return {
         "report_ids": [content["id"] for content in counted],
         "issuers": _unique([content["issuer"] for content in counted]),
-        "issued_at": max(_instant(content["issued_at"]) for content in counted),
+        "issued_at": max(datetime.fromisoformat(content["issued_at"]) for content in counted),
         **figures,
         "neutralized_rate": neutralized / launched if launched else None,
         "hit_locations": _sum([content["hit_locations"] for content in counted]),
         "debris_locations": _sum([content["debris_locations"] for content in counted]),
         "affected_regions": sorted(regions),
     }
-
-
-def _instant(value: str | datetime) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def totals_of(official: dict[str, Any] | None) -> dict[str, int | None] | None:

@@ -163,6 +163,23 @@ class RegionStats(BaseModel):
     alert_active: bool
 
 
+class OfficialOut(BaseModel):
+    """A night's official figures: the sum of its counted national reports (see
+    backend.domain.reports.official_of); a figure is null where no report states it."""
+
+    report_ids: list[str]
+    issuers: list[str]
+    issued_at: datetime = Field(description="The latest issued_at of the counted reports.")
+    launched: dict[str, int | None]
+    shot_down: dict[str, int | None]
+    suppressed: dict[str, int | None]
+    neutralized: dict[str, int | None]
+    neutralized_rate: float | None
+    hit_locations: int | None
+    debris_locations: int | None
+    affected_regions: list[str]
+
+
 class StatsOut(BaseModel):
     """Tallies of a night (or a range); counts are sums of `count`."""
 
@@ -176,6 +193,31 @@ class StatsOut(BaseModel):
     active_alerts: list[str]
     by_region: dict[str, RegionStats]
     events: int
+    official: OfficialOut | None = Field(
+        default=None,
+        description="Official reports' figures, never added to the observed ones above; null "
+        "without a counted national report and for a range of date-times (GET /stats only).",
+    )
+
+
+class ObservedTotals(BaseModel):
+    """A night's totals of observed events (the same figures as the summary's own fields)."""
+
+    events: int
+    launched: int
+    shot_down: int
+    suppressed: int
+    impacts: int
+    debris: int
+
+
+class OfficialTotals(BaseModel):
+    """A night's official figures summed over weapons; null where no report states them."""
+
+    launched: int | None
+    shot_down: int | None
+    suppressed: int | None
+    neutralized: int | None
 
 
 class NightSummary(BaseModel):
@@ -188,8 +230,10 @@ class NightSummary(BaseModel):
     suppressed: int
     impacts: int
     debris: int
-    first_at: datetime
-    last_at: datetime
+    first_at: datetime | None = Field(description="Null for a night with reports and no events.")
+    last_at: datetime | None
+    observed: ObservedTotals
+    official: OfficialTotals | None
 
 
 class RetractResult(BaseModel):

@@ -1,4 +1,5 @@
-"""Parse a POST /events body into validated events, with errors that name index and field."""
+"""Parse a POST /events (or /reports) body into validated items, with errors that name index
+and field."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 import orjson
 from pydantic import TypeAdapter, ValidationError
 
+from backend.domain.reports import ReportIn
 from backend.domain.schemas import EventIn
 
 _EVENTS = TypeAdapter(list[EventIn])
+_REPORTS = TypeAdapter(list[ReportIn])
 
 
 class BodyError(Exception):
@@ -21,15 +24,22 @@ class BodyError(Exception):
         self.detail = detail
 
 
-def problems(error: ValidationError, *, batch: bool) -> list[dict[str, Any]]:
-    """Pydantic errors as the API reports them: loc, index, field, msg, type."""
+def problems(
+    error: ValidationError, *, batch: bool, innermost: bool = False
+) -> list[dict[str, Any]]:
+    """Pydantic errors as the API reports them: loc, index, field, msg, type.
+
+    `field` is the top-level field, or with `innermost` the deepest one named: a report's
+    error in lines[3].launched names `launched` (loc keeps the whole path).
+    """
     found = []
     for item in error.errors(include_url=False, include_input=False, include_context=False):
         loc = list(item["loc"])
         # A single object is validated as a one-item list: its index 0 is not the client's.
         position = loc.pop(0) if loc and isinstance(loc[0], int) else None
         index = position if batch else None
-        field = next((str(part) for part in loc if isinstance(part, str)), None)
+        names = [str(part) for part in loc if isinstance(part, str)]
+        field = (names[-1] if innermost else names[0]) if names else None
         message = str(item["msg"]).removeprefix("Value error, ")
         found.append(
             {
@@ -62,3 +72,24 @@ def parse_events(body: bytes, *, max_events: int) -> list[EventIn]:
         return _EVENTS.validate_python(data)
     except ValidationError as error:
         raise BodyError(422, problems(error, batch=batch)) from None
+
+
+def parse_reports(body: bytes, *, max_reports: int) -> list[ReportIn]:
+    """One report object or an array of 1..max_reports of them, validated; else BodyError."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise BodyError(400, f"malformed JSON: {error}") from None
+    batch = isinstance(data, list)
+    if isinstance(data, dict):
+        data = [data]
+    elif not batch:
+        raise BodyError(422, "body must be a report object or a JSON array of report objects")
+    if not data:
+        raise BodyError(422, f"the array of reports is empty: send 1 to {max_reports} reports")
+    if len(data) > max_reports:
+        raise BodyError(413, f"too many reports in one request: {len(data)} > {max_reports}")
+    try:
+        return _REPORTS.validate_python(data)
+    except ValidationError as error:
+        raise BodyError(422, problems(error, batch=batch, innermost=True)) from None

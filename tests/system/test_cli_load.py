@@ -128,6 +128,7 @@ def expected_stats(events: list[Record], night: str) -> Record:
         "active_alerts": sorted(code for code, (_, active) in latest_alert.items() if active),
         "by_region": dict(sorted(by_region.items())),
         "events": len(tonight),
+        "official": None,  # no official report was posted
     }
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from backend.api.body import read_body
+from backend.api.body import read_body, require_json
 from backend.api.deps import ServicesDep, WriteAccess, check_write_token, get_services
 from backend.api.errors import RETRY_AFTER_SECONDS, ApiError
 from backend.api.params import NightParam, RegionParam
@@ -45,13 +45,6 @@ _BODY_SCHEMA = {
 
 def _json(value: Any, status: int = 200) -> Response:
     return Response(dumps(value), status_code=status, media_type="application/json")
-
-
-def _check_content_type(request: Request) -> None:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
-        shown = media_type or "none"
-        raise ApiError(415, f"Content-Type must be application/json, got {shown}")
 
 
 def _conflict(error: IdConflictError) -> ApiError:
@@ -92,7 +85,7 @@ async def post_events(request: Request) -> Response:
     """
     services = get_services(request)
     check_write_token(request, services)
-    _check_content_type(request)
+    require_json(request)
     settings = services.settings
     body = await read_body(request.scope, request.receive, limit=settings.max_body_bytes)
     try:

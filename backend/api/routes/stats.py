@@ -16,7 +16,7 @@ from backend.domain.records import dumps
 from backend.domain.schemas import ErrorOut, NightSummary, StatsOut
 from backend.domain.tallies import stats_of
 from backend.domain.times import parse_night_label, parse_rfc3339
-from backend.store.queries import nights, tally
+from backend.store.queries import nights_listing, official, tally
 
 router = APIRouter(tags=["stats"])
 
@@ -67,10 +67,15 @@ async def get_stats(
     from_: Annotated[str | None, Query(alias="from", description=_BOUND, max_length=64)] = None,
     to: Annotated[str | None, Query(description=_BOUND, max_length=64)] = None,
 ) -> Response:
-    """Counts are sums of `count` over events that are not retracted."""
+    """Counts are sums of `count` over events that are not retracted.
+
+    `official` sits beside them, never added in: the night's official reports (for night
+    ranges, every night's, added up; for a range of date-times null, as reports state nights).
+    """
     if from_ is None and to is None:
         label = night or current_night()
         result = stats_of(await tally(services.engine, nights=(label, label)), night=label)
+        result["official"] = await official(services.engine, nights=(label, label))
         return Response(dumps(result), media_type="application/json")
     if night is not None:
         raise ApiError(422, "give either night or from/to, not both")
@@ -89,8 +94,10 @@ async def _range_stats(
         if end is not None and not isinstance(end, datetime):
             raise ApiError(422, "to: must be a date-time like from")
         stop = end or datetime.now(start.tzinfo)
+        # Reports state whole nights, and a span of instants may cut a night: no official.
         return {
             **stats_of(await tally(services.engine, between=(start, stop)), night=None),
+            "official": None,
             "from": start,
             "to": stop,
         }
@@ -100,6 +107,8 @@ async def _range_stats(
     label = start if start == last else None
     return {
         **stats_of(await tally(services.engine, nights=(start, last)), night=label),
+        # Each night's counted reports, added up over the range (supersedes is per night).
+        "official": await official(services.engine, nights=(start, last)),
         "from": start,
         "to": last,
     }
@@ -107,5 +116,5 @@ async def _range_stats(
 
 @router.get("/nights", response_model=list[NightSummary], summary="Every night with its totals")
 async def get_nights(services: ServicesDep) -> Response:
-    """Oldest first; retracted events left out."""
-    return Response(dumps(await nights(services.engine)), media_type="application/json")
+    """Oldest first; retracted events and reports left out; nights with only reports too."""
+    return Response(dumps(await nights_listing(services.engine)), media_type="application/json")
