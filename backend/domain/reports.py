@@ -45,10 +45,10 @@ Issuer = Literal[
 Scope = Literal["national", "regional"]
 # Null (or absent) is "not reported", never zero: an issuer that does not split shot down
 # from suppressed has not said that nothing was suppressed.
-Figure = Annotated[int, Field(ge=0, le=1_000_000)] | None
+MAX_FIGURE = 1_000_000
+Figure = Annotated[int, Field(ge=0, le=MAX_FIGURE)] | None
 ListText = Annotated[str, Field(min_length=1, max_length=200)]
 FIGURES = ("launched", "shot_down", "suppressed", "neutralized")
-MAX_LINES = 50
 
 
 def _utc(value: datetime) -> datetime:
@@ -90,6 +90,8 @@ class ReportLine(BaseModel):
         if shot_down is None or suppressed is None:
             return value
         if value is None:
+            if shot_down + suppressed > MAX_FIGURE:
+                raise ValueError(f"shot_down + suppressed must be at most {MAX_FIGURE}")
             return int(shot_down) + int(suppressed)
         if value != shot_down + suppressed:
             raise ValueError(
@@ -119,7 +121,7 @@ class ReportIn(BaseModel):
     text: Annotated[str, Field(max_length=20_000)] | None = None
     note: Annotated[str, Field(max_length=1000)] | None = None
     supersedes: EventId | None = Field(default=None, validate_default=True)
-    lines: Annotated[list[ReportLine], Field(min_length=1, max_length=MAX_LINES)]
+    lines: Annotated[list[ReportLine], Field(min_length=1, max_length=50)]
     hit_locations: Figure = None
     debris_locations: Figure = None
     affected_regions: Annotated[

@@ -47,6 +47,13 @@ def test_neutralized_is_derived_from_shot_down_and_suppressed() -> None:
     assert line.neutralized == 478
 
 
+def test_a_derived_neutralized_stays_within_the_figure_bounds() -> None:
+    data = {"weapon": "drone", "shot_down": 600_000, "suppressed": 500_000}
+    with pytest.raises(ValidationError) as caught:
+        ReportLine.model_validate(data)
+    assert caught.value.errors()[0]["loc"] == ("neutralized",)
+
+
 def test_neutralized_that_does_not_add_up_names_the_field() -> None:
     data = {"weapon": "drone", "shot_down": 1, "suppressed": 2, "neutralized": 4}
     with pytest.raises(ValidationError) as caught:
