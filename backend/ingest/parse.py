@@ -3,6 +3,7 @@ and field."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -55,27 +56,30 @@ def problems(
 
 def parse_events(body: bytes, *, max_events: int) -> list[EventIn]:
     """One event object or an array of 1..max_events of them, validated; else BodyError."""
+    items = _items(body, noun="event", limit=max_events)
     try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise BodyError(400, f"malformed JSON: {error}") from None
-    batch = isinstance(data, list)
-    if isinstance(data, dict):
-        data = [data]
-    elif not batch:
-        raise BodyError(422, "body must be an event object or a JSON array of event objects")
-    if not data:
-        raise BodyError(422, "the array of events is empty: send 1 to 10000 events")
-    if len(data) > max_events:
-        raise BodyError(413, f"too many events in one request: {len(data)} > {max_events}")
-    try:
-        return _EVENTS.validate_python(data)
+        return _EVENTS.validate_python(items.data)
     except ValidationError as error:
-        raise BodyError(422, problems(error, batch=batch)) from None
+        raise BodyError(422, problems(error, batch=items.batch)) from None
 
 
 def parse_reports(body: bytes, *, max_reports: int) -> list[ReportIn]:
     """One report object or an array of 1..max_reports of them, validated; else BodyError."""
+    items = _items(body, noun="report", limit=max_reports)
+    try:
+        return _REPORTS.validate_python(items.data)
+    except ValidationError as error:
+        raise BodyError(422, problems(error, batch=items.batch, innermost=True)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Items:
+    data: list[Any]
+    batch: bool  # posted as an array: errors name each item's index
+
+
+def _items(body: bytes, *, noun: str, limit: int) -> _Items:
+    """The posted objects as a list (one object is a list of one), within `limit`."""
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as error:
@@ -84,12 +88,12 @@ def parse_reports(body: bytes, *, max_reports: int) -> list[ReportIn]:
     if isinstance(data, dict):
         data = [data]
     elif not batch:
-        raise BodyError(422, "body must be a report object or a JSON array of report objects")
+        article = "an" if noun[0] in "aeiou" else "a"
+        raise BodyError(
+            422, f"body must be {article} {noun} object or a JSON array of {noun} objects"
+        )
     if not data:
-        raise BodyError(422, f"the array of reports is empty: send 1 to {max_reports} reports")
-    if len(data) > max_reports:
-        raise BodyError(413, f"too many reports in one request: {len(data)} > {max_reports}")
-    try:
-        return _REPORTS.validate_python(data)
-    except ValidationError as error:
-        raise BodyError(422, problems(error, batch=batch, innermost=True)) from None
+        raise BodyError(422, f"the array of {noun}s is empty: send 1 to {limit} {noun}s")
+    if len(data) > limit:
+        raise BodyError(413, f"too many {noun}s in one request: {len(data)} > {limit}")
+    return _Items(data, batch)
