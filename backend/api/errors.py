@@ -39,16 +39,18 @@ class ApiError(Exception):
             self.headers["Retry-After"] = str(retry_after)
 
 
+def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer, encoded by the records' encoder (times as RFC 3339, UTC)."""
+    return Response(
+        dumps(value), status_code=status, headers=headers, media_type="application/json"
+    )
+
+
 def error_response(
     status: int, detail: str | list[dict[str, Any]], headers: dict[str, str] | None = None
 ) -> Response:
     """A JSON error body {"detail": ...}."""
-    return Response(
-        dumps({"detail": detail}),
-        status_code=status,
-        headers=headers,
-        media_type="application/json",
-    )
+    return json_response({"detail": detail}, status, headers)
 
 
 def unavailable(detail: str) -> Response:

@@ -11,7 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from backend.api.body import read_body, require_json
 from backend.api.deps import ServicesDep, WriteAccess, check_write_token, get_services
-from backend.api.errors import RETRY_AFTER_SECONDS, ApiError
+from backend.api.errors import RETRY_AFTER_SECONDS, ApiError, json_response
 from backend.api.params import NightParam, RegionParam
 from backend.domain.records import dumps, to_row
 from backend.domain.schemas import (
@@ -41,10 +41,6 @@ _BODY_SCHEMA = {
         {"type": "array", "items": _EVENT_SCHEMA, "minItems": 1, "maxItems": 10_000},
     ]
 }
-
-
-def _json(value: Any, status: int = 200) -> Response:
-    return Response(dumps(value), status_code=status, media_type="application/json")
 
 
 def _conflict(error: IdConflictError) -> ApiError:
@@ -104,9 +100,7 @@ async def post_events(request: Request) -> Response:
             503, "database unavailable: nothing was stored, retry", retry_after=RETRY_AFTER_SECONDS
         ) from None
     answer = {"accepted": outcome.accepted, "duplicates": outcome.duplicates, "seqs": outcome.seqs}
-    return Response(
-        dumps(answer), status_code=201 if outcome.accepted else 200, media_type="application/json"
-    )
+    return json_response(answer, 201 if outcome.accepted else 200)
 
 
 @router.delete(
@@ -129,7 +123,7 @@ async def retract_event(
         ) from None
     if outcome is None:
         raise ApiError(404, f"no event with id {event_id!r}")
-    return _json({"id": outcome.id, "seq": outcome.seq, "retracted": True})
+    return json_response({"id": outcome.id, "seq": outcome.seq, "retracted": True})
 
 
 async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
@@ -170,4 +164,4 @@ async def get_events(
             _jsonl(iter_events(services.engine, where, limit=limit)),
             media_type="application/x-ndjson",
         )
-    return _json(await list_events(services.engine, where, limit=limit or 1000))
+    return json_response(await list_events(services.engine, where, limit=limit or 1000))

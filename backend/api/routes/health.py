@@ -6,8 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from backend.api.deps import ServicesDep
-from backend.api.errors import unavailable
-from backend.domain.records import dumps
+from backend.api.errors import json_response, unavailable
 from backend.store.queries import ping
 
 router = APIRouter(tags=["health"])
@@ -20,4 +19,4 @@ async def healthz(services: ServicesDep) -> Response:
         await ping(services.engine)
     except Exception:
         return unavailable("database unavailable")
-    return Response(dumps({"status": "ok"}), media_type="application/json")
+    return json_response({"status": "ok"})

@@ -12,8 +12,7 @@ from fastapi.responses import Response
 from starlette.websockets import WebSocketDisconnect
 
 from backend.api.deps import ServicesDep
-from backend.api.errors import ApiError
-from backend.domain.records import dumps
+from backend.api.errors import ApiError, json_response
 from backend.domain.schemas import ErrorOut, ReplayControl, ReplayCreate, ReplayOut, StatsOut
 from backend.domain.tallies import stats_of
 from backend.replay.sessions import Session, utc_now
@@ -35,10 +34,6 @@ _BODY_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _json(value: Any, status: int = 200) -> Response:
-    return Response(dumps(value), status_code=status, media_type="application/json")
-
-
 async def _session(services: Services, session_id: str) -> Session:
     session = await services.replays.get(session_id)
     if session is None:
@@ -57,14 +52,14 @@ async def create_replay(services: ServicesDep, body: ReplayCreate) -> Response:
     session = await services.replays.create(
         night=body.night, speed=body.speed, position=position, now=now
     )
-    return _json(session.describe(now), 201)
+    return json_response(session.describe(now), 201)
 
 
 @router.get("/{session_id}", response_model=ReplayOut, responses=_READ_ERRORS)
 async def get_replay(services: ServicesDep, session_id: SessionId) -> Response:
     """The session's clock now."""
     session = await _session(services, session_id)
-    return _json(session.describe(utc_now()))
+    return json_response(session.describe(utc_now()))
 
 
 @router.post("/{session_id}/control", response_model=ReplayOut, responses=_BODY_ERRORS)
@@ -84,7 +79,7 @@ async def control_replay(
     elif body.action == "speed" and body.speed is not None:
         clock = clock.with_speed(body.speed, now)
     saved = await services.replays.save(session, clock)
-    return _json(saved.describe(now))
+    return json_response(saved.describe(now))
 
 
 @router.get("/{session_id}/stats", response_model=StatsOut, responses=_READ_ERRORS)
@@ -94,7 +89,7 @@ async def replay_stats(services: ServicesDep, session_id: SessionId) -> Response
     position = session.clock.position(utc_now())
     timeline = await services.timelines.get(session.night)
     stats = stats_of(timeline.tally_at(position), night=session.night)
-    return _json({**stats, "position": position})
+    return json_response({**stats, "position": position})
 
 
 @router.websocket("/{session_id}/stream")

@@ -14,8 +14,7 @@ from fastapi.responses import Response
 
 from backend.api.body import require_json
 from backend.api.deps import ServicesDep, WriteAccess
-from backend.api.errors import ApiError
-from backend.domain.records import dumps
+from backend.api.errors import ApiError, json_response
 from backend.domain.reports import ReportIn, ReportOut, ReportRetracted, ReportsResult
 from backend.domain.schemas import ErrorOut, NightLabel
 from backend.ingest.parse import BodyError, parse_reports
@@ -69,10 +68,6 @@ _BODY_SCHEMA = {
         },
     ]
 }
-
-
-def _json(value: Any, status: int = 200) -> Response:
-    return Response(dumps(value), status_code=status, media_type="application/json")
 
 
 def _conflict(error: ReportConflictError) -> ApiError:
@@ -142,7 +137,7 @@ async def post_reports(request: Request, services: ServicesDep) -> Response:
     except ReportRefusedError as error:
         raise _refused(error, batch=body.lstrip().startswith(b"[")) from None
     answer = {"accepted": outcome.accepted, "duplicates": outcome.duplicates, "ids": outcome.ids}
-    return _json(answer, 201 if outcome.accepted else 200)
+    return json_response(answer, 201 if outcome.accepted else 200)
 
 
 @router.delete(
@@ -156,7 +151,7 @@ async def delete_report(services: ServicesDep, report_id: ReportIdPath) -> Respo
     """Idempotent: retracting a retracted report answers the same."""
     if not await retract_report(services.engine, report_id, now=datetime.now(UTC)):
         raise ApiError(404, f"no report with id {report_id!r}")
-    return _json({"id": report_id, "retracted": True})
+    return json_response({"id": report_id, "retracted": True})
 
 
 @router.get(
@@ -167,4 +162,4 @@ async def delete_report(services: ServicesDep, report_id: ReportIdPath) -> Respo
 )
 async def get_night_reports(services: ServicesDep, night: NightLabel) -> Response:
     """Superseded and retracted reports are included, flagged."""
-    return _json(await night_reports(services.engine, night))
+    return json_response(await night_reports(services.engine, night))

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from backend.api.deps import ServicesDep
-from backend.api.errors import ApiError
+from backend.api.errors import ApiError, json_response
 from backend.api.params import NightParam
 from backend.domain.nights import current_night
-from backend.domain.records import dumps
 from backend.domain.schemas import ErrorOut, NightSummary, StatsOut
 from backend.domain.tallies import stats_of
 from backend.domain.times import parse_night_label, parse_rfc3339
@@ -76,7 +75,7 @@ async def get_stats(
         label = night or current_night()
         result = stats_of(await tally(services.engine, nights=(label, label)), night=label)
         result["official"] = await official(services.engine, nights=(label, label))
-        return Response(dumps(result), media_type="application/json")
+        return json_response(result)
     if night is not None:
         raise ApiError(422, "give either night or from/to, not both")
     if from_ is None:
@@ -84,7 +83,7 @@ async def get_stats(
     start = _bound("from", from_)
     end = _bound("to", to) if to is not None else None
     result = await _range_stats(services, start, end)
-    return Response(dumps(result), media_type="application/json")
+    return json_response(result)
 
 
 async def _range_stats(
@@ -117,4 +116,4 @@ async def _range_stats(
 @router.get("/nights", response_model=list[NightSummary], summary="Every night with its totals")
 async def get_nights(services: ServicesDep) -> Response:
     """Oldest first; retracted events and reports left out; nights with only reports too."""
-    return Response(dumps(await nights_listing(services.engine)), media_type="application/json")
+    return json_response(await nights_listing(services.engine))
