@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backend.domain.records import dumps
+from backend.domain.records import IdConflictError, dumps
 
 log = logging.getLogger(__name__)
 # Seconds a client should wait before retrying when the database did not answer.
@@ -37,6 +37,23 @@ class ApiError(Exception):
             self.headers["WWW-Authenticate"] = "Bearer"
         if retry_after is not None:
             self.headers["Retry-After"] = str(retry_after)
+
+
+def id_conflict(error: IdConflictError, *, noun: str = "") -> ApiError:
+    """The 409 for ids posted again with other content, one problem per (index, id)."""
+    return ApiError(
+        409,
+        [
+            {
+                "loc": ["body", index, "id"],
+                "index": index,
+                "field": "id",
+                "msg": f"id: {noun}{item_id!r} already exists with different content",
+                "type": "id_conflict",
+            }
+            for index, item_id in error.conflicts
+        ],
+    )
 
 
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -20,6 +20,15 @@ CONTENT_FIELDS = tuple(name for name in EVENT_FIELDS if name != "id")
 _ID_RANDOM = random.Random()  # uniqueness only, see new_event_id
 
 
+class IdConflictError(Exception):
+    """Posted ids (of events or reports) already stored, or posted earlier in the same request,
+    with other content: (index in the request, id). The same content again is a duplicate."""
+
+    def __init__(self, conflicts: list[tuple[int, str]]) -> None:
+        super().__init__(f"{len(conflicts)} id(s) already exist with different content")
+        self.conflicts = conflicts
+
+
 def new_event_id() -> str:
     """A UUIDv7 string (RFC 9562): time-ordered, so the id index grows at its end, not at random."""
     millis = time.time_ns() // 1_000_000

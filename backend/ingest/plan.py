@@ -8,21 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from backend.domain.records import Row, content_of
+from backend.domain.records import IdConflictError, Row, content_of
 
 # Ids per existence lookup (well under any driver's bound-parameter limit).
 T = TypeVar("T")
 LOOKUP_CHUNK = 500
 # Tries of a write transaction that lost an id or seq race to another process.
 WRITE_ATTEMPTS = 3
-
-
-class IdConflictError(Exception):
-    """Posted ids that already exist with other content: (index in the request, id)."""
-
-    def __init__(self, conflicts: list[tuple[int, str]]) -> None:
-        super().__init__(f"{len(conflicts)} id(s) already exist with different content")
-        self.conflicts = conflicts
 
 
 @dataclass(frozen=True, slots=True)

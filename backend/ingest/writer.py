@@ -21,9 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.domain.records import Row
+from backend.domain.records import IdConflictError, Row
 from backend.ingest.plan import (
-    IdConflictError,
     InsertRequest,
     LockedWriteStore,
     RetractOutcome,

@@ -19,20 +19,13 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from backend.domain.records import IdConflictError
 from backend.domain.reports import StoredReport, canonical, superseded_ids
 from backend.store.db import SQLITE_IMMEDIATE
 from backend.store.models import reports_table
 
 _R = reports_table
 WRITE_ATTEMPTS = 3
-
-
-class ReportConflictError(Exception):
-    """Posted ids already stored (or posted earlier in the batch) with other content."""
-
-    def __init__(self, conflicts: list[tuple[int, str]]) -> None:
-        super().__init__(f"{len(conflicts)} report id(s) already exist with different content")
-        self.conflicts = conflicts
 
 
 class ReportRefusedError(Exception):
@@ -90,7 +83,7 @@ def _store(
             elif canonical(earlier) != canonical(content):
                 conflicts.append((index, content["id"]))
         if conflicts:
-            raise ReportConflictError(conflicts)
+            raise IdConflictError(conflicts)
         _check_supersedes(contents, nights)
         if new:
             conn.execute(insert(_R), [_row(content, received_at) for content in new.values()])

@@ -11,9 +11,9 @@ from fastapi.responses import Response, StreamingResponse
 
 from backend.api.body import read_body, require_json
 from backend.api.deps import ServicesDep, WriteAccess, check_write_token, get_services
-from backend.api.errors import RETRY_AFTER_SECONDS, ApiError, json_response
+from backend.api.errors import RETRY_AFTER_SECONDS, ApiError, id_conflict, json_response
 from backend.api.params import NightParam, RegionParam
-from backend.domain.records import dumps, to_row
+from backend.domain.records import IdConflictError, dumps, to_row
 from backend.domain.schemas import (
     ErrorOut,
     EventIn,
@@ -24,7 +24,7 @@ from backend.domain.schemas import (
     Weapon,
 )
 from backend.ingest.parse import BodyError, parse_events
-from backend.ingest.writer import IdConflictError, StoreUnavailableError
+from backend.ingest.writer import StoreUnavailableError
 from backend.store.queries import EventFilter, iter_events, list_events
 
 router = APIRouter(tags=["events"])
@@ -41,22 +41,6 @@ _BODY_SCHEMA = {
         {"type": "array", "items": _EVENT_SCHEMA, "minItems": 1, "maxItems": 10_000},
     ]
 }
-
-
-def _conflict(error: IdConflictError) -> ApiError:
-    return ApiError(
-        409,
-        [
-            {
-                "loc": ["body", index, "id"],
-                "index": index,
-                "field": "id",
-                "msg": f"id: {event_id!r} already exists with different content",
-                "type": "id_conflict",
-            }
-            for index, event_id in error.conflicts
-        ],
-    )
 
 
 @router.post(
@@ -94,7 +78,7 @@ async def post_events(request: Request) -> Response:
     try:
         outcome = await services.writer.insert(rows, client_ids=client_ids)
     except IdConflictError as error:
-        raise _conflict(error) from None
+        raise id_conflict(error) from None
     except StoreUnavailableError:
         raise ApiError(
             503, "database unavailable: nothing was stored, retry", retry_after=RETRY_AFTER_SECONDS

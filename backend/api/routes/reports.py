@@ -14,12 +14,12 @@ from fastapi.responses import Response
 
 from backend.api.body import require_json
 from backend.api.deps import ServicesDep, WriteAccess
-from backend.api.errors import ApiError, json_response
+from backend.api.errors import ApiError, id_conflict, json_response
+from backend.domain.records import IdConflictError
 from backend.domain.reports import ReportIn, ReportOut, ReportRetracted, ReportsResult
 from backend.domain.schemas import ErrorOut, NightLabel
 from backend.ingest.parse import BodyError, parse_reports
 from backend.store.reports import (
-    ReportConflictError,
     ReportRefusedError,
     night_reports,
     retract_report,
@@ -70,22 +70,6 @@ _BODY_SCHEMA = {
 }
 
 
-def _conflict(error: ReportConflictError) -> ApiError:
-    return ApiError(
-        409,
-        [
-            {
-                "loc": ["body", index, "id"],
-                "index": index,
-                "field": "id",
-                "msg": f"id: report {report_id!r} already exists with different content",
-                "type": "id_conflict",
-            }
-            for index, report_id in error.conflicts
-        ],
-    )
-
-
 def _refused(error: ReportRefusedError, *, batch: bool) -> ApiError:
     index = error.index if batch else None
     return ApiError(
@@ -132,8 +116,8 @@ async def post_reports(request: Request, services: ServicesDep) -> Response:
     contents = [report.content() for report in reports]
     try:
         outcome = await store_reports(services.engine, contents, received_at=datetime.now(UTC))
-    except ReportConflictError as error:
-        raise _conflict(error) from None
+    except IdConflictError as error:
+        raise id_conflict(error, noun="report ") from None
     except ReportRefusedError as error:
         raise _refused(error, batch=body.lstrip().startswith(b"[")) from None
     answer = {"accepted": outcome.accepted, "duplicates": outcome.duplicates, "ids": outcome.ids}

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from backend.domain.records import Row, content_of, to_row
+from backend.domain.records import IdConflictError, Row, content_of, to_row
 from backend.domain.schemas import EventIn
 from backend.ingest.plan import (
-    IdConflictError,
     InsertRequest,
     Known,
     RetractOutcome,

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.domain.records import Row, to_row
+from backend.domain.records import IdConflictError, Row, to_row
 from backend.domain.schemas import EventIn
-from backend.ingest.writer import GroupCommitWriter, IdConflictError, WriteOutcome, store_for
+from backend.ingest.writer import GroupCommitWriter, WriteOutcome, store_for
 from backend.store.db import create_engine
 from backend.store.migrations import upgrade_database
 from backend.store.queries import EventFilter, list_events

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.domain.records import IdConflictError
 from backend.domain.reports import ReportIn
 from backend.store.db import create_engine
 from backend.store.migrations import upgrade_database
 from backend.store.reports import (
-    ReportConflictError,
     night_reports,
     retract_report,
     store_reports,
@@ -65,7 +65,7 @@ async def test_concurrent_writers_of_other_content_get_conflicts(engine: AsyncEn
         ),
         return_exceptions=True,
     )
-    conflicts = [result for result in results if isinstance(result, ReportConflictError)]
+    conflicts = [result for result in results if isinstance(result, IdConflictError)]
     assert len(conflicts) == 5
     assert all(error.conflicts == [(0, "af-1")] for error in conflicts)
     assert len(await night_reports(engine, NIGHT)) == 1
@@ -73,7 +73,7 @@ async def test_concurrent_writers_of_other_content_get_conflicts(engine: AsyncEn
 
 async def test_a_conflict_in_a_batch_stores_none_of_it(engine: AsyncEngine) -> None:
     await store_reports(engine, [content("af-1")], received_at=NOW)
-    with pytest.raises(ReportConflictError) as caught:
+    with pytest.raises(IdConflictError) as caught:
         await store_reports(engine, [content("af-2"), content("af-1", 7)], received_at=NOW)
     assert caught.value.conflicts == [(1, "af-1")]
     assert [report["id"] for report in await night_reports(engine, NIGHT)] == ["af-1"]
@@ -82,7 +82,7 @@ async def test_a_conflict_in_a_batch_stores_none_of_it(engine: AsyncEngine) -> N
 async def test_one_id_twice_in_a_batch(engine: AsyncEngine) -> None:
     same = await store_reports(engine, [content("af-1"), content("af-1")], received_at=NOW)
     assert (same.accepted, same.duplicates, same.ids) == (1, 1, ["af-1", "af-1"])
-    with pytest.raises(ReportConflictError):
+    with pytest.raises(IdConflictError):
         await store_reports(engine, [content("af-2"), content("af-2", 1)], received_at=NOW)
 
 
