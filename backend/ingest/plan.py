@@ -13,8 +13,6 @@ from backend.domain.records import IdConflictError, Row, content_of
 # Ids per existence lookup (well under any driver's bound-parameter limit).
 T = TypeVar("T")
 LOOKUP_CHUNK = 500
-# Tries of a write transaction that lost an id or seq race to another process.
-WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)

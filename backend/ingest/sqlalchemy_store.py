@@ -6,20 +6,18 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.records import CONTENT_FIELDS, Row, content_of
 from backend.ingest.plan import (
     LOOKUP_CHUNK,
-    WRITE_ATTEMPTS,
     Known,
     LockedWriteStore,
     T,
     WriteTransaction,
 )
 from backend.store.cursor import latest_cursor_sync
-from backend.store.db import SQLITE_IMMEDIATE
+from backend.store.db import SQLITE_IMMEDIATE, retrying_write
 from backend.store.models import events_table
 
 # Any fixed number, the same in every process: it serializes writers so seqs follow commits.
@@ -38,15 +36,7 @@ class CoreWriteStore(LockedWriteStore):
 
     async def transaction(self, work: Callable[[WriteTransaction], T]) -> T:
         """Run `work` in one locked transaction, again when another process raced it."""
-        for attempt in range(WRITE_ATTEMPTS):
-            try:
-                async with self._engine.connect() as conn:
-                    return await conn.run_sync(_locked, work)
-            except IntegrityError:
-                # Another process committed the same id or seq meanwhile: plan again.
-                if attempt == WRITE_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+        return await retrying_write(self._engine, lambda conn: _locked(conn, work))
 
 
 def _locked(conn: Connection, work: Callable[[WriteTransaction], T]) -> T:

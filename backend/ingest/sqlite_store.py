@@ -20,14 +20,13 @@ from typing import Any
 from backend.domain.records import CONTENT_FIELDS, Row, content_of
 from backend.ingest.plan import (
     LOOKUP_CHUNK,
-    WRITE_ATTEMPTS,
     Known,
     LockedWriteStore,
     T,
     WriteTransaction,
 )
 from backend.store.cursor import LATEST_CURSOR_SQLITE, cursor_of
-from backend.store.db import apply_sqlite_pragmas
+from backend.store.db import WRITE_ATTEMPTS, apply_sqlite_pragmas
 from backend.store.models import from_epoch_micros, to_epoch_micros
 
 INSERT_COLUMNS = (

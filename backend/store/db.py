@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 # Execution option that makes the next SQLite transaction BEGIN IMMEDIATE (take the write lock
 # up front), so a writer never fails half-way with "database is locked" on lock upgrade.
 SQLITE_IMMEDIATE = "skywatch_sqlite_immediate"
 DEFAULT_TIMEOUT = 15.0
+# Tries of a write transaction that lost an id or seq race to another process.
+WRITE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 def create_engine(
@@ -64,6 +69,22 @@ def apply_sqlite_pragmas(dbapi_connection: Any, synchronous: str) -> None:
     for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=10000"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+async def retrying_write(engine: AsyncEngine, work: Callable[[Connection], T]) -> T:
+    """Run `work` on a connection of its own; again, up to WRITE_ATTEMPTS times, when another
+    process committed the same key meanwhile (IntegrityError): `work` plans anew and sees it.
+
+    `work` opens its own transaction (SQLITE_IMMEDIATE, any lock it needs).
+    """
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(work)
+        except IntegrityError:
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:

@@ -16,16 +16,14 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.domain.records import IdConflictError
 from backend.domain.reports import StoredReport, canonical, superseded_ids
-from backend.store.db import SQLITE_IMMEDIATE
+from backend.store.db import SQLITE_IMMEDIATE, retrying_write
 from backend.store.models import reports_table
 
 _R = reports_table
-WRITE_ATTEMPTS = 3
 
 
 class ReportRefusedError(Exception):
@@ -51,15 +49,7 @@ async def store_reports(
     engine: AsyncEngine, contents: list[dict[str, Any]], *, received_at: datetime
 ) -> ReportsOutcome:
     """Store the reports in one transaction: all of them, or none (an error is raised)."""
-    for attempt in range(WRITE_ATTEMPTS):
-        try:
-            async with engine.connect() as conn:
-                return await conn.run_sync(_store, contents, received_at)
-        except IntegrityError:
-            # Another request committed one of these ids meanwhile: plan again, seeing it.
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    return await retrying_write(engine, lambda conn: _store(conn, contents, received_at))
 
 
 def _store(
