@@ -15,12 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.records import record_of
-from backend.domain.reports import official_of
 from backend.domain.tallies import stats_of
 from backend.store.cursor import latest_cursor_on
 from backend.store.models import events_table
 from backend.store.queries import tally_on
-from backend.store.reports import stored_reports_on
+from backend.store.reports import official_on
 
 _T = events_table
 RECENT_EVENTS = 100
@@ -82,8 +81,7 @@ async def read_snapshot(engine: AsyncEngine, *, night: date) -> Snapshot:
             seq = await latest_cursor_on(conn)
             stats = stats_of(await tally_on(conn, nights=(night, night)), night=night)
             # The snapshot's stats are the GET /stats body, official figures included.
-            reports = await stored_reports_on(conn, nights=(night, night))
-            stats["official"] = official_of(report for report, _received in reports)
+            stats["official"] = await official_on(conn, nights=(night, night))
             rows = (
                 (
                     await conn.execute(

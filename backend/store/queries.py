@@ -14,7 +14,7 @@ from backend.domain.records import record_of
 from backend.domain.reports import official_of, totals_of
 from backend.domain.tallies import FoldRow, Tally, fold
 from backend.store.models import events_table
-from backend.store.reports import reports_by_night, stored_reports
+from backend.store.reports import reports_by_night
 
 _T = events_table
 _STREAM_PAGE = 2_000
@@ -161,11 +161,6 @@ async def nights_listing(engine: AsyncEngine) -> list[dict[str, Any]]:
             }
         )
     return listing
-
-
-async def official(engine: AsyncEngine, *, nights: tuple[date, date]) -> dict[str, Any] | None:
-    """The official figures of the reports of a night range (None without a counted one)."""
-    return official_of(report for report, _received in await stored_reports(engine, nights=nights))
 
 
 async def ping(engine: AsyncEngine) -> None:

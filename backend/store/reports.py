@@ -19,7 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.domain.records import IdConflictError
-from backend.domain.reports import StoredReport, canonical, superseded_ids
+from backend.domain.reports import StoredReport, canonical, official_of, superseded_ids
 from backend.store.db import SQLITE_IMMEDIATE, retrying_write
 from backend.store.models import reports_table
 
@@ -142,6 +142,18 @@ async def stored_reports_on(
         (StoredReport(orjson.loads(row.content), row.retracted_at is not None), row.received_at)
         for row in rows
     ]
+
+
+async def official(engine: AsyncEngine, *, nights: tuple[date, date]) -> dict[str, Any] | None:
+    """The official figures of the reports of a night range (None without a counted one)."""
+    async with engine.connect() as conn:
+        return await official_on(conn, nights=nights)
+
+
+async def official_on(conn: AsyncConnection, *, nights: tuple[date, date]) -> dict[str, Any] | None:
+    """The same, read on a connection the caller holds (for a consistent snapshot)."""
+    found = await stored_reports_on(conn, nights=nights)
+    return official_of(report for report, _received in found)
 
 
 async def night_reports(engine: AsyncEngine, night: date) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ from backend.domain.nights import current_night
 from backend.domain.schemas import ErrorOut, NightSummary, StatsOut
 from backend.domain.tallies import stats_of
 from backend.domain.times import parse_night_label, parse_rfc3339
-from backend.store.queries import nights_listing, official, tally
+from backend.store.queries import nights_listing, tally
+from backend.store.reports import official
 
 router = APIRouter(tags=["stats"])
 
