@@ -91,6 +91,8 @@ class Event(Base):
     count: Mapped[int] = mapped_column(Integer)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     region: Mapped[str | None] = mapped_column(String(8))
+    # The raion or hromada of a local alert; null on a whole-oblast alert and on other kinds.
+    area: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(100))
     lat: Mapped[float | None] = mapped_column(Float(precision=53))
     lon: Mapped[float | None] = mapped_column(Float(precision=53))
@@ -104,6 +106,12 @@ class Event(Base):
 
     __table_args__ = (
         Index("ix_events_night_occurred_at", "night", "occurred_at"),
+        Index(
+            "ix_events_alerts_occurred_at",
+            "occurred_at",
+            sqlite_where=text("kind IN ('alert_start', 'alert_end')"),
+            postgresql_where=text("kind IN ('alert_start', 'alert_end')"),
+        ),
         # Partial: most events are never retracted, and their NULLs need no index entries.
         Index(
             "ux_events_retracted_seq",
