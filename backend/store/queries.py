@@ -11,7 +11,7 @@ from sqlalchemy import Select, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.domain.records import record_of
-from backend.domain.reports import official_of, totals_of
+from backend.domain.official import official_of, totals_of
 from backend.domain.tallies import FoldRow, Tally, fold
 from backend.store.models import events_table
 from backend.store.reports import reports_by_night

@@ -19,7 +19,8 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.domain.records import IdConflictError
-from backend.domain.reports import StoredReport, canonical, official_of, superseded_ids
+from backend.domain.official import official_of, superseded_ids
+from backend.domain.reports import StoredReport, canonical
 from backend.store.db import SQLITE_IMMEDIATE, retrying_write
 from backend.store.models import reports_table
 
