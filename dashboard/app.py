@@ -31,6 +31,7 @@ from backend.extension import Extension
 from backend.services import Services
 from dashboard import ids
 from dashboard.layout import layout
+from dashboard.official import official_view
 from dashboard.report import report_html
 from dashboard.source import ServiceSource
 from dashboard.state import fold_records
@@ -94,10 +95,12 @@ async def night_report(request: Request, night: NightLabel) -> HTMLResponse:
     """One self-contained HTML file of the night: tallies, timeline and map."""
     source = ServiceSource(request.app.state.services)
     _, records = await source.night_records(night)
-    if not records:
-        raise ApiError(404, f"night: no events recorded for {night}")
+    state = fold_records(night, records)
+    state.official = official_view(night, await source.night_reports(night))
+    if not records and state.official is None:
+        raise ApiError(404, f"night: no events or official report recorded for {night}")
     name = f"skywatch-{night}.html"
-    page = report_html(fold_records(night, records))
+    page = report_html(state)
     disposition = f'inline; filename="{name}"'
     # Plotly and the figures are inline: the report allows those exact scripts by hash.
     return HTMLResponse(
@@ -121,7 +124,7 @@ def _router() -> APIRouter:
         # text/html too.
         responses={
             404: {
-                "description": "No events recorded for the night.",
+                "description": "No events and no national report recorded for the night.",
                 "content": {"application/json": {"schema": ErrorOut.model_json_schema()}},
             }
         },

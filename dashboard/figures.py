@@ -8,18 +8,10 @@ from typing import Any
 
 from backend.domain.nights import KYIV
 from backend.domain.regions import REGIONS
-from backend.domain.schemas import WEAPONS
 from dashboard.geometry import outlines
+from dashboard.interceptions import WEAPON_LABELS
 from dashboard.state import BIN, DashboardState
 
-WEAPON_LABELS = {
-    "drone": "Attack drones",
-    "decoy": "Decoy drones",
-    "cruise_missile": "Cruise missiles",
-    "ballistic_missile": "Ballistic missiles",
-    "guided_bomb": "Guided bombs",
-    "unknown": "Unknown",
-}
 KIND_LABELS = {
     "launch": "launched",
     "shot_down": "shot down",
@@ -44,63 +36,6 @@ MARKER_MIN = 6.0
 # Markers grow with the square root of the count up to this size, so one big city cannot
 # cover its neighbours.
 MARKER_MAX = 30.0
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u2009")  # thin space: readable on a wall screen
-
-
-def counters(state: DashboardState) -> dict[str, str]:
-    """The six big numbers, as shown."""
-    tally = state.tally
-    rate = tally.neutralized_rate
-    return {
-        "count-drones-launched": _number(tally.launched["drone"] + tally.launched["decoy"]),
-        "count-missiles-launched": _number(
-            tally.launched["cruise_missile"] + tally.launched["ballistic_missile"]
-        ),
-        "count-shot-down": _number(sum(tally.shot_down.values())),
-        "count-suppressed": _number(sum(tally.suppressed.values())),
-        "count-neutralized-rate": "—" if rate is None else f"{rate * 100:.1f}%",
-        "count-impacts": _number(sum(tally.impacts.values())),
-    }
-
-
-def tally_rows(state: DashboardState) -> list[dict[str, Any]]:
-    """Interception table rows: each weapon class, then its models, by launched and fate."""
-    rows: list[dict[str, Any]] = []
-    tally = state.tally
-    for weapon in WEAPONS:
-        launched = tally.launched[weapon]
-        shot_down, suppressed = tally.shot_down[weapon], tally.suppressed[weapon]
-        if launched == shot_down == suppressed == 0:
-            continue
-        rows.append(
-            {
-                "weapon": WEAPON_LABELS[weapon],
-                "launched": launched,
-                "shot_down": shot_down,
-                "suppressed": suppressed,
-                "not_neutralized": max(launched - shot_down - suppressed, 0),
-            }
-        )
-        models = sorted(
-            (model, row) for (kind, model), row in state.models.items() if kind == weapon and model
-        )
-        for model, row in models:
-            # Reports often give shoot-downs per class only: a model row then shows its
-            # launches and leaves the rest blank rather than claiming zero shot down.
-            attributed = row.shot_down + row.suppressed > 0
-            rows.append(
-                {
-                    "weapon": f"  {model}",
-                    "launched": row.launched,
-                    "shot_down": row.shot_down if attributed else "",
-                    "suppressed": row.suppressed if attributed else "",
-                    "not_neutralized": row.not_neutralized if attributed else "",
-                }
-            )
-    return rows
 
 
 def feed_rows(state: DashboardState) -> list[dict[str, Any]]:

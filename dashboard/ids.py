@@ -26,4 +26,16 @@ REPLAY_SLIDER = "replay-slider"
 REPLAY_POSITION = "replay-position"
 REPLAY_EXIT = "replay-exit"
 
+TALLIES_SOURCE = "interception-source"
+
 COUNTERS = (DRONES_LAUNCHED, MISSILES_LAUNCHED, SHOT_DOWN, SUPPRESSED, NEUTRALIZED_RATE, IMPACTS)
+
+
+def counter_label(counter: str) -> str:
+    """The id of a counter's label (what it counts: "Places hit" once a report gives it)."""
+    return f"{counter}-label"
+
+
+def counter_source(counter: str) -> str:
+    """The id of a counter's caption: where its number comes from ("Air Force report, 09:15")."""
+    return f"{counter}-source"

@@ -7,16 +7,10 @@ from typing import Any
 from dash import dash_table, dcc, html
 
 from dashboard import ids
+from dashboard.counters import LABELS
 from dashboard.figures import BORDER, INK, LAND, MUTED, PAPER
+from dashboard.interceptions import COLUMNS
 
-COUNTER_LABELS = {
-    ids.DRONES_LAUNCHED: "Drones launched",
-    ids.MISSILES_LAUNCHED: "Missiles launched",
-    ids.SHOT_DOWN: "Shot down",
-    ids.SUPPRESSED: "Lost to EW",
-    ids.NEUTRALIZED_RATE: "Neutralized",
-    ids.IMPACTS: "Impacts",
-}
 # Presets from real time to an hour a second: a night plays in 24 h, 24 min or 24 s.
 REPLAY_SPEEDS = (1, 10, 60, 300, 600, 1800, 3600)
 ATTRIBUTION = "Boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, CC BY 4.0."
@@ -50,7 +44,11 @@ _TABLE_STYLE: dict[str, Any] = {
 
 def _counter(element: str) -> html.Div:
     return html.Div(
-        [html.Div("—", id=element, className="counter-value"), html.Div(COUNTER_LABELS[element])],
+        [
+            html.Div("—", id=element, className="counter-value"),
+            html.Div(LABELS[element], id=ids.counter_label(element), className="counter-label"),
+            html.Div("", id=ids.counter_source(element), className="counter-source"),
+        ],
         className="counter",
     )
 
@@ -142,17 +140,16 @@ def layout() -> html.Div:
                     ),
                     _panel(
                         "Interceptions",
-                        dash_table.DataTable(
-                            id=ids.TALLIES,
-                            columns=[
-                                {"name": "Weapon", "id": "weapon"},
-                                {"name": "Launched", "id": "launched"},
-                                {"name": "Shot down", "id": "shot_down"},
-                                {"name": "Lost to EW", "id": "suppressed"},
-                                {"name": "Not stopped", "id": "not_neutralized"},
-                            ],
-                            data=[],
-                            **_TABLE_STYLE,
+                        html.Div(
+                            [
+                                html.Div("", id=ids.TALLIES_SOURCE, className="panel-source"),
+                                dash_table.DataTable(
+                                    id=ids.TALLIES,
+                                    columns=[{"name": name, "id": key} for key, name in COLUMNS],
+                                    data=[],
+                                    **_TABLE_STYLE,
+                                ),
+                            ]
                         ),
                         "tally-panel",
                     ),

@@ -7,14 +7,9 @@ from typing import Any
 import orjson
 
 from dashboard import ids
-from dashboard.figures import (
-    counters,
-    feed_rows,
-    map_figure,
-    night_label,
-    tally_rows,
-    timeline_figure,
-)
+from dashboard.counters import counters
+from dashboard.figures import feed_rows, map_figure, night_label, timeline_figure
+from dashboard.interceptions import table_source, tally_rows
 from dashboard.state import DashboardState
 
 Props = dict[str, dict[str, Any]]
@@ -23,8 +18,13 @@ Props = dict[str, dict[str, Any]]
 
 def render(state: DashboardState, *, figures: bool = True) -> Props:
     """Props of the live elements of the page for this state (the figures only if asked)."""
-    props: Props = {element: {"children": text} for element, text in counters(state).items()}
+    props: Props = {}
+    for element, counter in counters(state).items():
+        props[element] = {"children": counter.value}
+        props[ids.counter_label(element)] = {"children": counter.label}
+        props[ids.counter_source(element)] = {"children": counter.caption}
     props[ids.NIGHT_LABEL] = {"children": night_label(state)}
+    props[ids.TALLIES_SOURCE] = {"children": table_source(state)}
     props[ids.TALLIES] = {"data": tally_rows(state)}
     props[ids.FEED] = {"data": feed_rows(state)}
     if figures:

@@ -12,27 +12,11 @@ from datetime import UTC, datetime
 import orjson
 from plotly.offline import get_plotlyjs
 
-from dashboard.figures import (
-    INK,
-    LAND,
-    MUTED,
-    PAPER,
-    counters,
-    map_figure,
-    night_label,
-    tally_rows,
-    timeline_figure,
-)
-from dashboard.layout import ATTRIBUTION, COUNTER_LABELS
+from dashboard.counters import counters
+from dashboard.figures import INK, LAND, MUTED, PAPER, map_figure, night_label, timeline_figure
+from dashboard.interceptions import COLUMNS, table_source, tally_rows
+from dashboard.layout import ATTRIBUTION
 from dashboard.state import DashboardState
-
-_COLUMNS = (
-    ("weapon", "Weapon"),
-    ("launched", "Launched"),
-    ("shot_down", "Shot down"),
-    ("suppressed", "Lost to EW"),
-    ("not_neutralized", "Not stopped"),
-)
 
 
 def _figure(element: str, figure: dict[str, object], height: int) -> str:
@@ -45,22 +29,30 @@ def _figure(element: str, figure: dict[str, object], height: int) -> str:
 
 
 def _table(state: DashboardState) -> str:
-    head = "".join(f"<th>{label}</th>" for _, label in _COLUMNS)
+    head = "".join(f"<th>{label}</th>" for _, label in COLUMNS)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for key, _ in _COLUMNS) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for key, _ in COLUMNS) + "</tr>"
         for row in tally_rows(state)
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    source = f'<p class="source">{html.escape(table_source(state))}</p>'
+    return f"{source}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _sources(state: DashboardState) -> str:
+    events = f"{state.tally.events} observed events"
+    if state.official is None:
+        return events
+    return f"{events} and {len(state.official.figures['report_ids'])} official report(s)"
 
 
 def report_html(state: DashboardState, *, generated: datetime | None = None) -> str:
     """The whole report page."""
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    shown = counters(state)
     cards = "".join(
-        f'<div class="card"><div class="value">{html.escape(shown[element])}</div>'
-        f"<div>{label}</div></div>"
-        for element, label in COUNTER_LABELS.items()
+        f'<div class="card"><div class="value">{html.escape(counter.value)}</div>'
+        f"<div>{html.escape(counter.label)}</div>"
+        f'<div class="source">{html.escape(counter.caption)}</div></div>'
+        for counter in counters(state).values()
     )
     title = html.escape(night_label(state))
     return f"""<!DOCTYPE html>
@@ -75,6 +67,7 @@ table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ padding: 4px 8px; border-bottom: 1px solid #30363d; text-align: right; }}
 td:first-child, th:first-child {{ text-align: left; white-space: pre; }}
 footer {{ color:{MUTED}; font-size: 0.8rem; margin-top: 24px; }}
+.source {{ color:{MUTED}; font-size: 0.85rem; margin: 2px 0 6px; }}
 </style>
 <script>{get_plotlyjs()}</script></head>
 <body><h1>Skywatch: {title}</h1><div class="cards">{cards}</div>
@@ -83,6 +76,6 @@ footer {{ color:{MUTED}; font-size: 0.8rem; margin-top: 24px; }}
 {_figure("map", map_figure(state), 560)}
 <h2>Launched and neutralized per 10 minutes (Kyiv time)</h2>
 {_figure("timeline", timeline_figure(state), 320)}
-<footer>Generated {when} from {state.tally.events} events. {html.escape(ATTRIBUTION)}</footer>
+<footer>Generated {when} from {_sources(state)}. {html.escape(ATTRIBUTION)}</footer>
 </body></html>
 """

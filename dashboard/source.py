@@ -6,11 +6,13 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol
 
+from backend.domain.reports import StoredReport
 from backend.replay.sessions import Session
 from backend.replay.timeline import NightTimeline
 from backend.services import Services
 from backend.store.cursor import latest_cursor
 from backend.store.queries import EventFilter, iter_events, nights
+from backend.store.reports import stored_reports
 from backend.stream.hub import Subscription
 
 
@@ -22,6 +24,8 @@ class EventSource(Protocol):
     async def night_records(self, night: date) -> tuple[int, list[dict[str, Any]]]: ...
 
     async def nights(self) -> list[dict[str, Any]]: ...
+
+    async def night_reports(self, night: date) -> list[StoredReport]: ...
 
 
 class ServiceSource:
@@ -48,6 +52,11 @@ class ServiceSource:
     async def nights(self) -> list[dict[str, Any]]:
         """Every night with its totals."""
         return await nights(self._services.engine)
+
+    async def night_reports(self, night: date) -> list[StoredReport]:
+        """Every report of the night (retracted and superseded ones too: the fold skips them)."""
+        found = await stored_reports(self._services.engine, nights=(night, night))
+        return [report for report, _received in found]
 
     async def replay_session(self, session_id: str) -> Session | None:
         """A replay session as stored now."""

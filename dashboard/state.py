@@ -15,6 +15,7 @@ from typing import Any
 
 from backend.domain.nights import night_window
 from backend.domain.tallies import FoldRow, Tally
+from dashboard.official import Official
 
 BIN = timedelta(minutes=10)
 FEED_LENGTH = 50
@@ -64,6 +65,8 @@ class DashboardState:
     timeline: dict[int, list[int]] = field(default_factory=dict)
     places: dict[tuple[float, float], PlaceTally] = field(default_factory=dict)
     feed: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=FEED_LENGTH))
+    # The night's official reports, read beside the records and never folded into them.
+    official: Official | None = None
 
     @property
     def window_start(self) -> datetime:

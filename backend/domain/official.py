@@ -32,6 +32,15 @@ def superseded_ids(reports: Iterable[StoredReport]) -> set[str]:
     }
 
 
+def issued_by(reports: Iterable[StoredReport], instant: datetime) -> list[StoredReport]:
+    """The reports issued at or before the instant: what a replay at that position may show."""
+    return [
+        report
+        for report in reports
+        if datetime.fromisoformat(report.content["issued_at"]) <= instant
+    ]
+
+
 def _sum(values: Sequence[int | None]) -> int | None:
     """The sum of the stated values; None when none is stated (null is not zero)."""
     stated = [value for value in values if value is not None]

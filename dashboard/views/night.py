@@ -2,16 +2,22 @@
 
 Counters, tables and feed follow at four updates a second, the map and the timeline at one
 (dashboard/views/shared.py says why); after a quiet spell the first change draws everything.
+
+Official reports do not pass through the hub (they are a few a night, posted in the
+morning): a view reads its night's reports when it loads and again every
+REPORTS_POLL_SECONDS, which also brings in reports posted to another worker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import date
 
 from backend.stream.hub import Batch
 from backend.stream.inbox import SubscriberOverflowError
+from dashboard.official import official_view
 from dashboard.render import message, render
 from dashboard.source import EventSource
 from dashboard.state import DashboardState, fold_records
@@ -21,6 +27,7 @@ from dashboard.views.shared import SharedView
 log = logging.getLogger(__name__)
 RENDER_INTERVAL = 0.25
 HUB_QUEUE_LIMIT = 100_000
+REPORTS_POLL_SECONDS = 5.0
 
 
 class NightView(SharedView):
@@ -32,6 +39,7 @@ class NightView(SharedView):
         self._source = source
         self._state = DashboardState(night)
         self._loaded_at = 0
+        self._reports_due = 0.0  # monotonic time of the next read of the night's reports
 
     @property
     def seq(self) -> int:
@@ -58,9 +66,11 @@ class NightView(SharedView):
             self._ready.set()
             while True:
                 # Figures held back wait at most until they are due, changes or not.
-                batches = await subscription.next(self._figures.seconds_until_owed_redraw())
+                batches = await subscription.next(self._wait_seconds())
                 if self._apply(batches):
                     await self._load()
+                elif time.monotonic() >= self._reports_due:
+                    await self._read_reports()
                 self._publish()
                 # Coalesce: whatever arrives meanwhile goes into the next update.
                 await asyncio.sleep(RENDER_INTERVAL)
@@ -69,7 +79,19 @@ class NightView(SharedView):
         cursor, records = await self._source.night_records(self.night)
         self._state = fold_records(self.night, records)
         self._loaded_at = cursor
+        await self._read_reports()
         self._publish(figures=True)
+
+    async def _read_reports(self) -> None:
+        reports = await self._source.night_reports(self.night)
+        self._state.official = official_view(self.night, reports)
+        self._reports_due = time.monotonic() + REPORTS_POLL_SECONDS
+
+    def _wait_seconds(self) -> float:
+        """Until the next thing is due: an owed redraw of the figures, or the reports' read."""
+        reports = max(self._reports_due - time.monotonic(), 0.0)
+        figures = self._figures.seconds_until_owed_redraw()
+        return reports if figures is None else min(figures, reports)
 
     def _apply(self, batches: list[Batch]) -> bool:
         """Fold new records in; True when a retraction needs a reload."""

@@ -6,20 +6,27 @@ events up to the clock's position: forward by the events the clock has passed, f
 when backend.replay.follow says to start over (a seek, a jump back, a change in the store).
 Every screen on the session gets the same messages, and the figures follow at most once a
 second, as on the live page.
+
+The night's official reports appear as they did that morning: a report counts from its
+issued_at on, so a replay before 09:15 shows what was observed and no later summary.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+import time
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from backend.domain.nights import KYIV
+from backend.domain.official import issued_by
+from backend.domain.reports import StoredReport
 from backend.replay.follow import ReplayFollower, Step
 from backend.replay.sessions import Session, utc_now
 from backend.replay.timeline import NightTimeline
 from dashboard import ids
+from dashboard.official import official_view
 from dashboard.render import Props, message, render
 from dashboard.state import DashboardState, fold_records
 from dashboard.views.registry import ViewRegistry
@@ -27,6 +34,7 @@ from dashboard.views.shared import SharedView
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.25
+REPORTS_POLL_SECONDS = 5.0
 
 
 class ReplaySource(Protocol):
@@ -35,6 +43,8 @@ class ReplaySource(Protocol):
     async def replay_session(self, session_id: str) -> Session | None: ...
 
     async def night_timeline(self, session: Session) -> NightTimeline: ...
+
+    async def night_reports(self, night: date) -> list[StoredReport]: ...
 
 
 class ReplaySessionGoneError(Exception):
@@ -57,6 +67,8 @@ class ReplayView(SharedView):
         self._state = DashboardState(session.night)
         self._state_changed = True
         self._clock: dict[str, Any] = {}
+        self._reports: list[StoredReport] = []
+        self._reports_due = 0.0  # monotonic time of the next read of the night's reports
         self.gone = False
 
     def full_message(self) -> str:
@@ -86,6 +98,7 @@ class ReplayView(SharedView):
         now = utc_now()
         step = self._follower.step(session, timeline, now)
         self._fold(timeline, step)
+        await self._show_reports(session.clock.position(now))
         # After a control (a seek, above all) the whole page moves at once.
         self._publish(session.describe(now), figures_now=step.controlled)
 
@@ -96,6 +109,15 @@ class ReplayView(SharedView):
         else:
             for record in timeline.events[step.start : step.end]:
                 self._state.apply(record)
+
+    async def _show_reports(self, position: datetime) -> None:
+        if time.monotonic() >= self._reports_due:
+            self._reports = await self._source.night_reports(self.session.night)
+            self._reports_due = time.monotonic() + REPORTS_POLL_SECONDS
+        official = official_view(self.session.night, issued_by(self._reports, position))
+        if official != self._state.official:
+            self._state.official = official
+            self._state_changed = True
 
     def _publish(self, clock: dict[str, Any], *, figures_now: bool) -> None:
         # Rendering costs milliseconds: only when the fold moved, and the figures (the costly

@@ -35,7 +35,9 @@ def test_the_report_takes_only_a_night_label(client: TestClient) -> None:
     assert "night" in response.text
     missing = client.get("/api/v1/nights/2025-07-04/report")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "night: no events recorded for 2025-07-04"}
+    assert missing.json() == {
+        "detail": "night: no events or official report recorded for 2025-07-04"
+    }
 
 
 def test_pages_are_the_dashboard_and_unknown_pages_are_404(client: TestClient) -> None:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from backend.domain.nights import KYIV, night_window
 from tests.helpers.api_events import event, post
+from tests.helpers.api_replays import control_replay, create_replay
 
 NIGHT = "2025-07-04"
 
@@ -39,17 +40,10 @@ def seed(client: TestClient) -> list[dict[str, Any]]:
 
 
 def create(client: TestClient, **body: Any) -> dict[str, Any]:
-    response = client.post("/api/v1/replays", json={"night": NIGHT, **body})
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
+    return create_replay(client, NIGHT, **body)
 
 
-def control(client: TestClient, session: str, **body: Any) -> dict[str, Any]:
-    response = client.post(f"/api/v1/replays/{session}/control", json=body)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
+control = control_replay
 
 
 def stats_up_to(client: TestClient, position: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ def record(seq: int, kind: str, **fields: Any) -> dict[str, Any]:
         "count": 1,
         "occurred_at": datetime(2025, 7, 3, 20, 0, tzinfo=UTC),
         "region": None,
+        "area": None,
         "city": None,
         "lat": None,
         "lon": None,

@@ -13,11 +13,13 @@ from starlette.websockets import WebSocketDisconnect
 
 from backend.api.deps import ServicesDep
 from backend.api.errors import ApiError, json_response
+from backend.domain.official import issued_by, official_of
 from backend.domain.schemas import ErrorOut, ReplayControl, ReplayCreate, ReplayOut, StatsOut
 from backend.domain.tallies import stats_of
 from backend.replay.sessions import Session, utc_now
 from backend.replay.stream import ReplayStreamSession
 from backend.services import Services
+from backend.store.reports import stored_reports
 from backend.stream.session import run_while_connected
 
 log = logging.getLogger(__name__)
@@ -84,12 +86,15 @@ async def control_replay(
 
 @router.get("/{session_id}/stats", response_model=StatsOut, responses=_READ_ERRORS)
 async def replay_stats(services: ServicesDep, session_id: SessionId) -> Response:
-    """Tallies of the night's events up to the session's position."""
+    """Tallies of the night's events up to the session's position; `official` from the
+    night's reports issued by then (a replay shows the morning's report from its issue on)."""
     session = await _session(services, session_id)
     position = session.clock.position(utc_now())
     timeline = await services.timelines.get(session.night)
     stats = stats_of(timeline.tally_at(position), night=session.night)
-    return json_response({**stats, "position": position})
+    reports = await stored_reports(services.engine, nights=(session.night, session.night))
+    issued = issued_by((report for report, _received in reports), position)
+    return json_response({**stats, "official": official_of(issued), "position": position})
 
 
 @router.websocket("/{session_id}/stream")

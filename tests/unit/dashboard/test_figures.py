@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.figures import (
-    MARKER_MAX,
-    counters,
-    feed_rows,
-    map_figure,
-    night_label,
-    tally_rows,
-    timeline_figure,
-)
+from dashboard.figures import MARKER_MAX, feed_rows, map_figure, night_label, timeline_figure
 from dashboard.geometry import outlines
 from dashboard.state import DashboardState, fold_records
 from tests.helpers.dashboard_records import NIGHT, RECORDS, record
@@ -18,28 +10,6 @@ from tests.helpers.dashboard_records import NIGHT, RECORDS, record
 
 def state() -> DashboardState:
     return fold_records(NIGHT, RECORDS)
-
-
-def test_counters_text() -> None:
-    shown = counters(state())
-    assert shown["count-drones-launched"] == "19"
-    assert shown["count-missiles-launched"] == "0"
-    assert shown["count-neutralized-rate"] == "47.4%"
-    assert shown["count-impacts"] == "2"
-    assert counters(DashboardState(NIGHT))["count-neutralized-rate"] == "—"
-
-
-def test_big_numbers_use_thin_space_groups() -> None:
-    big = fold_records(NIGHT, [record(1, "launch", weapon="drone", count=1234)])
-    assert counters(big)["count-drones-launched"] == "1\u2009234"
-
-
-def test_table_rows_by_class_then_model() -> None:
-    rows = tally_rows(state())
-    assert [row["weapon"] for row in rows] == ["Attack drones", "  Gerbera", "  Shahed-136"]
-    assert rows[0]["not_neutralized"] == 10
-    assert rows[1]["shot_down"] == ""  # nothing reported per model: blank, not zero
-    assert rows[2]["shot_down"] == 6
 
 
 def test_map_colours_alerts_and_caps_markers() -> None:

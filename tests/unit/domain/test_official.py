@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backend.domain.official import counted_reports, official_of, superseded_ids, totals_of
+from backend.domain.official import (
+    counted_reports,
+    issued_by,
+    official_of,
+    superseded_ids,
+    totals_of,
+)
 from tests.helpers.report_records import stored_report as _stored
 
 
@@ -119,3 +125,11 @@ def test_counted_reports_are_the_national_live_ones_oldest_issued_first() -> Non
     withdrawn = _stored(retracted=True, id="af-0704-4")
     counted = counted_reports([later, morning, correction, south, withdrawn])
     assert [content["id"] for content in counted] == ["af-0704-1", "af-0704-3"]
+
+
+def test_issued_by_keeps_the_reports_issued_up_to_the_instant() -> None:
+    morning = _stored()
+    later = _stored(id="af-0704-2", issued_at="2025-07-04T14:00:00+03:00")
+    at_nine = datetime(2025, 7, 4, 6, tzinfo=UTC)
+    assert issued_by([morning, later], at_nine) == [morning]
+    assert issued_by([morning, later], at_nine.replace(hour=5, minute=59)) == []
