@@ -1,112 +1,114 @@
-"""`skywatch import-csv`: a whole file of the Air Force dataset, read row by row.
+"""`skywatch import-csv`: the Air Force dataset's CSV as official reports, not events.
 
-Rows the dataset's format (backend/cli/csv_rows.py) cannot read are reported with their line;
-regional command rows are skipped (they re-report national figures).
+The file is read row by row (backend/domain/dataset_rows.py); each post's rows of a night
+become one report (backend/domain/dataset_reports.py: national for the Air Force's posts,
+regional for the air commands'), posted to POST /api/v1/reports in batches. A report never
+adds to the observed events: the night's page shows both. Report ids are derived from the
+post and night, so importing the same file twice changes nothing.
+
+A row the format cannot read is reported with its line; with --skip-bad the other posts are
+imported, but never a post with a bad row (its report would be short of that row's figures
+under the id of the whole post's report).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import argparse
+import sys
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+import httpx
 import orjson
 
-from backend.cli.csv_rows import (
-    KIND_ORDER,
-    REQUIRED_COLUMNS,
-    ReportRow,
+from backend.cli.progress import ProgressBar
+from backend.cli.retry import post_until_answered, say_retrying
+from backend.domain.dataset_reports import Notice, reports_of
+from backend.domain.dataset_rows import (
+    CsvFormatError,
+    DatasetRow,
     is_regional,
     parse_row,
-    row_events,
+    read_records,
 )
-from backend.domain.nights import night_of
+
+__all__ = [
+    "CsvFormatError",
+    "ImportResult",
+    "Problem",
+    "ReportsRefusedError",
+    "import_csv",
+    "import_file",
+]
+
+# The API's limit on the reports of one POST (backend/api/routes/reports.py MAX_BATCH_REPORTS;
+# the CLI reaches the server only over HTTP, so a test checks the two agree).
+MAX_BATCH_REPORTS = 1000
+Problem = Notice
 
 
-class CsvFormatError(Exception):
-    """The file is not the dataset's CSV (no header, or required columns missing)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A row that could not be imported, with its line in the file (the header is line 1)."""
-
-    line: int
-    message: str
+class ReportsRefusedError(Exception):
+    """The server refused a batch; the message names the reports and why."""
 
 
 @dataclass(slots=True)
 class ImportResult:
-    """Events made from a file, and what was skipped or refused."""
+    """Reports made from a file, and what was skipped, refused or worth a warning."""
 
-    events: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
     national_rows: int = 0
-    regional_skipped: int = 0
+    regional_rows: int = 0
     other_nights: int = 0
+    left_out_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def nights(self) -> list[date]:
-        """The nights the events fall in, oldest first."""
-        return sorted({night_of(datetime.fromisoformat(e["occurred_at"])) for e in self.events})
+        """The nights the reports are of, oldest first."""
+        return sorted({date.fromisoformat(report["night"]) for report in self.reports})
 
-
-def read_rows(stream: TextIO) -> Iterator[tuple[int, Mapping[str, str] | str]]:
-    """(first line, row as a mapping) per CSV record, or (line, message) for a malformed one."""
-    reader = csv.reader(stream)
-    try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        raise CsvFormatError("the file is empty") from None
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise CsvFormatError(f"missing column(s): {', '.join(missing)}")
-    previous = reader.line_num
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            # The reader cannot resynchronise after this (an unclosed quote runs to the end).
-            raise CsvFormatError(f"line {previous + 1}: {error}") from None
-        # line_num is the record's last line; a quoted field may span several.
-        first, previous = previous + 1, reader.line_num
-        if not fields:
-            continue
-        if len(fields) != len(header):
-            yield first, f"expected {len(header)} fields, found {len(fields)}"
-            continue
-        yield first, dict(zip(header, fields, strict=True))
+    @property
+    def national(self) -> int:
+        """How many of the reports are national."""
+        return sum(1 for report in self.reports if report["scope"] == "national")
 
 
 def import_csv(stream: TextIO, *, nights: Collection[date] | None = None) -> ImportResult:
-    """Events of every national row (of the given nights only, if any), oldest first."""
+    """The reports of every post (of the given nights only, if any), oldest night first."""
     result = ImportResult()
-    rows: list[ReportRow] = []
-    for line, record in read_rows(stream):
+    rows: list[DatasetRow] = []
+    bad_posts: set[str] = set()
+    for line, record in read_records(stream):
         result.rows += 1
         if isinstance(record, str):
             result.problems.append(Problem(line, record))
-            continue
-        if is_regional(record["source"]):
-            result.regional_skipped += 1
             continue
         try:
             row = parse_row(line, record)
         except ValueError as error:
             result.problems.append(Problem(line, str(error)))
+            bad_posts.add(record["source"].strip())
             continue
         if nights is not None and row.night not in nights:
             result.other_nights += 1
             continue
-        result.national_rows += 1
+        if is_regional(row.source):
+            result.regional_rows += 1
+        else:
+            result.national_rows += 1
         rows.append(row)
-    result.events = _events(rows)
+    kept = [row for row in rows if row.source not in bad_posts]
+    result.left_out_rows = len(rows) - len(kept)
+    conversion = reports_of(kept)
+    result.reports = conversion.reports
+    result.warnings = conversion.warnings
+    result.problems.extend(conversion.refused)
+    result.problems.sort(key=lambda problem: problem.line)
     return result
 
 
@@ -123,10 +125,15 @@ def summarize(result: ImportResult, name: str) -> str:
     if nights:
         span = f" ({nights[0]})" if len(nights) == 1 else f" ({nights[0]} to {nights[-1]})"
     other = f", {result.other_nights} of other nights" if result.other_nights else ""
+    left_out = ""
+    if result.left_out_rows:
+        left_out = f", {result.left_out_rows} left out with their post"
+    regional = len(result.reports) - result.national
     return (
         f"{name}: {result.rows} rows: {result.national_rows} national, "
-        f"{result.regional_skipped} regional rows skipped{other}, {len(result.problems)} bad; "
-        f"{len(result.events)} events over {_plural(len(nights), 'night')}{span}"
+        f"{result.regional_rows} regional{other}, {len(result.problems)} bad{left_out}; "
+        f"{_plural(len(result.reports), 'report')} ({result.national} national, "
+        f"{regional} regional) over {_plural(len(nights), 'night')}{span}"
     )
 
 
@@ -134,21 +141,112 @@ def _plural(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def write_jsonl(events: Sequence[Mapping[str, Any]], path: Path) -> None:
-    """Write events as a JSON Lines recording, one per line."""
+def write_jsonl(reports: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """Write reports as JSON Lines, one POST /api/v1/reports body per line (keys sorted)."""
     with path.open("wb") as handle:
-        for event in events:
-            handle.write(orjson.dumps(event) + b"\n")
+        for report in reports:
+            handle.write(orjson.dumps(report, option=orjson.OPT_SORT_KEYS) + b"\n")
 
 
-def _events(rows: list[ReportRow]) -> list[dict[str, Any]]:
-    seen: dict[str, int] = {}
-    events: list[tuple[datetime, dict[str, Any]]] = []
-    for row in rows:
-        # Identical rows exist (two 1-missile rows of one post): number them in file order.
-        ordinal = seen.get(row.key(), 0)
-        seen[row.key()] = ordinal + 1
-        events.extend((row.start.instant, event) for event in row_events(row, ordinal=ordinal))
-    # By instant, not by text: offsets change at DST, so the strings do not sort.
-    events.sort(key=lambda item: (item[0], KIND_ORDER[item[1]["kind"]], item[1]["id"]))
-    return [event for _, event in events]
+def _batches(reports: Sequence[Mapping[str, Any]], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(reports), size):
+        yield reports[start : start + size]
+
+
+def _describe(response: httpx.Response, batch: Sequence[Mapping[str, Any]]) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = response.text
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            index = item.get("index")
+            where = f"report {batch[index]['id']}" if isinstance(index, int) else "batch"
+            parts.append(f"{where}: {item.get('msg')}")
+        return "\n".join(parts)
+    return f"HTTP {response.status_code}: {detail}"
+
+
+def post_reports(
+    reports: Sequence[Mapping[str, Any]],
+    *,
+    url: str,
+    token: str,
+    batch_size: int = MAX_BATCH_REPORTS,
+    client: httpx.Client | None = None,
+) -> tuple[int, int]:
+    """POST the reports in batches (each atomic); (accepted, duplicates).
+
+    ReportsRefusedError when the server refuses a batch: the batches before it stay stored, and
+    posting the file again adds only what was missing.
+    """
+    size = max(1, min(batch_size, MAX_BATCH_REPORTS))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    own_client = client is None
+    http = client or httpx.Client(base_url=url, timeout=60.0)
+    bar = ProgressBar(len(reports), "posting reports")
+    accepted = duplicates = 0
+    try:
+        for batch in _batches(reports, size):
+            response = post_until_answered(
+                http,
+                "/api/v1/reports",
+                content=orjson.dumps(list(batch)),
+                headers=headers,
+                on_retry=say_retrying,
+                reached_before=accepted + duplicates > 0,
+            )
+            if response.status_code not in (200, 201):
+                raise ReportsRefusedError(_describe(response, batch))
+            answer = response.json()
+            accepted += answer["accepted"]
+            duplicates += answer["duplicates"]
+            bar.advance(len(batch))
+    finally:
+        bar.close()
+        if own_client:
+            http.close()
+    return accepted, duplicates
+
+
+def run_import(args: argparse.Namespace, write_token: Callable[[], str | None]) -> int:
+    """`skywatch import-csv` with its parsed arguments; the exit status."""
+    try:
+        result = import_file(args.file, nights=args.night)
+    except (OSError, UnicodeDecodeError, CsvFormatError) as error:
+        print(f"skywatch import-csv: {args.file}: {error}", file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(f"{args.file}:{problem.line}: {problem.message}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+    print(summarize(result, str(args.file)))
+    if result.problems and not args.skip_bad:
+        print(
+            f"skywatch import-csv: {len(result.problems)} bad row(s), nothing imported "
+            "(--skip-bad imports the posts without one)",
+            file=sys.stderr,
+        )
+        return 1
+    if args.dry_run:
+        return 0
+    if args.output:
+        write_jsonl(result.reports, args.output)
+        print(f"{args.output}: {len(result.reports)} reports written")
+        return 0
+    token = write_token()
+    if token is None:
+        return 2
+    try:
+        accepted, duplicates = post_reports(
+            result.reports, url=args.url, token=token, batch_size=args.batch_size
+        )
+    except ReportsRefusedError as error:
+        print(f"skywatch import-csv: {args.file}: {error}", file=sys.stderr)
+        return 1
+    except (OSError, httpx.HTTPError) as error:
+        print(f"skywatch import-csv: {args.url}: {error}", file=sys.stderr)
+        return 1
+    print(f"{accepted} reports accepted, {duplicates} duplicates")
+    return 0

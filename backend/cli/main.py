@@ -9,7 +9,6 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,7 @@ import httpx
 from websockets.exceptions import WebSocketException
 
 from backend.auth import read_token_file
-from backend.cli.import_csv import CsvFormatError, import_file, summarize, write_jsonl
+from backend.cli.import_csv import MAX_BATCH_REPORTS, run_import
 from backend.cli.load import LoadError, LoadReport, load_file
 from backend.cli.record import bearer, record
 from backend.cli.repost import repost_file
@@ -66,18 +65,32 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--batch-size", type=_batch_size, default=1000, help="1-10000 events")
 
     imports = commands.add_parser(
-        "import-csv", help="post the national rows of the Air Force dataset's CSV to a server"
+        "import-csv",
+        help="post the Air Force dataset's CSV to a server as official reports (one per post "
+        "and night; national and regional), never as events",
     )
     imports.add_argument("file", type=Path, help="missile_attacks_daily.csv")
     imports.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
     imports.add_argument("--token", default=None, help="write token (default: the local one)")
-    imports.add_argument("--batch-size", type=_batch_size, default=1000, help="1-10000 events")
+    imports.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=MAX_BATCH_REPORTS,
+        help=f"reports per POST (at most {MAX_BATCH_REPORTS}, the server's limit)",
+    )
     imports.add_argument(
         "--night", type=_night, action="append", help="only this night (YYYY-MM-DD); repeatable"
     )
     imports.add_argument("--dry-run", action="store_true", help="check and count; post nothing")
-    imports.add_argument("--skip-bad", action="store_true", help="import the good rows anyway")
-    imports.add_argument("--output", type=Path, help="write JSON Lines here instead of posting")
+    imports.add_argument(
+        "--skip-bad", action="store_true", help="import the posts without a bad row anyway"
+    )
+    imports.add_argument(
+        "--output",
+        type=Path,
+        help="write the reports here as JSON Lines (one POST /api/v1/reports body a line) "
+        "instead of posting",
+    )
 
     rec = commands.add_parser("record", help="write the live stream as JSON Lines to stdout")
     rec.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
@@ -155,39 +168,7 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        result = import_file(args.file, nights=args.night)
-    except (OSError, UnicodeDecodeError, CsvFormatError) as error:
-        print(f"skywatch import-csv: {args.file}: {error}", file=sys.stderr)
-        return 1
-    for problem in result.problems:
-        print(f"{args.file}:{problem.line}: {problem.message}", file=sys.stderr)
-    print(summarize(result, str(args.file)))
-    if result.problems and not args.skip_bad:
-        print(
-            f"skywatch import-csv: {len(result.problems)} bad row(s), nothing imported "
-            "(--skip-bad imports the good rows)",
-            file=sys.stderr,
-        )
-        return 1
-    if args.dry_run:
-        return 0
-    if args.output:
-        write_jsonl(result.events, args.output)
-        print(f"{args.output}: {len(result.events)} events written")
-        return 0
-    token = _write_token(args, settings, "import-csv")
-    if token is None:
-        return 2
-    # Through the recording loader, so import and `skywatch load` post the same way.
-    with tempfile.TemporaryDirectory(prefix="skywatch-import-") as directory:
-        recording = Path(directory) / f"{args.file.stem}.jsonl"
-        write_jsonl(result.events, recording)
-        report = _post_recording("import-csv", recording, args, token)
-    if report is None:
-        return 1
-    print(f"{report.accepted} events accepted, {report.duplicates} duplicates")
-    return 0
+    return run_import(args, lambda: _write_token(args, settings, "import-csv"))
 
 
 def _read_token(args: argparse.Namespace, settings: Settings) -> str | None:

@@ -53,3 +53,55 @@ def night_sums(night: date) -> Counter[str]:
         if label == night:
             sums[kind] += figure
     return sums
+
+
+@cache
+def records() -> tuple[dict[str, str], ...]:
+    """Every row of the CSV as the csv module reads it, with its line (key `line`)."""
+    with dataset().open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return tuple({**row, "line": str(reader.line_num)} for row in reader)
+
+
+def is_national(row: dict[str, str]) -> bool:
+    """Not a regional air command's row."""
+    return not row["source"].strip().lower().startswith(REGIONAL)
+
+
+def figure(text: str) -> int | None:
+    """A figure as the CSV states it: None when blank (not reported)."""
+    return None if not text.strip() else int(float(text))
+
+
+@cache
+def official_sums() -> dict[date, dict[str, int | None]]:
+    """Per night, the official totals its national rows state (GET /nights' `official`).
+
+    Up to windows starting 2025-07-22, destroyed is shot down and not_reach_goal suppressed;
+    later, destroyed plus a positive not_reach_goal is neutralized (one combined figure).
+    A figure no row of the night states is None.
+    """
+    sums: dict[date, dict[str, int | None]] = {}
+    for row in records():
+        if not is_national(row):
+            continue
+        totals = sums.setdefault(night_label(row["time_start"]), dict.fromkeys(_FIGURES))
+        launched, destroyed = figure(row["launched"]), figure(row["destroyed"])
+        lost = figure(row["not_reach_goal"])
+        split = date.fromisoformat(row["time_start"].strip()[:10]) <= date(2025, 7, 22)
+        if split:
+            stated = {"shot_down": destroyed, "suppressed": lost}
+            both = destroyed is not None and lost is not None
+            stated["neutralized"] = destroyed + lost if both else None  # type: ignore[operator]
+        else:
+            positive = lost if lost else None
+            parts = [value for value in (destroyed, positive) if value is not None]
+            stated = {"suppressed": positive, "neutralized": sum(parts) if parts else None}
+        stated["launched"] = launched
+        for name, value in stated.items():
+            if value is not None:
+                totals[name] = (totals[name] or 0) + value
+    return sums
+
+
+_FIGURES = ("launched", "shot_down", "suppressed", "neutralized")

@@ -31,8 +31,9 @@ def only(reports: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def line(report: dict[str, Any], model: str) -> dict[str, Any]:
-    (found,) = [line for line in report["lines"] if line["model"] == model]
-    return found
+    found: list[dict[str, Any]] = [line for line in report["lines"] if line["model"] == model]
+    assert len(found) == 1, model
+    return found[0]
 
 
 def test_the_demo_post_is_one_national_air_force_report() -> None:
