@@ -10,8 +10,9 @@ from backend.domain.reports import StoredReport
 from backend.replay.sessions import Session
 from backend.replay.timeline import NightTimeline
 from backend.services import Services
+from backend.store.calendar import recorded_nights
 from backend.store.cursor import latest_cursor
-from backend.store.queries import EventFilter, iter_events, nights
+from backend.store.queries import EventFilter, iter_events
 from backend.store.reports import stored_reports
 from backend.stream.hub import Subscription
 
@@ -23,7 +24,7 @@ class EventSource(Protocol):
 
     async def night_records(self, night: date) -> tuple[int, list[dict[str, Any]]]: ...
 
-    async def nights(self) -> list[dict[str, Any]]: ...
+    async def nights(self) -> list[date]: ...
 
     async def night_reports(self, night: date) -> list[StoredReport]: ...
 
@@ -49,9 +50,9 @@ class ServiceSource:
         ]
         return cursor, records
 
-    async def nights(self) -> list[dict[str, Any]]:
-        """Every night with its totals."""
-        return await nights(self._services.engine)
+    async def nights(self) -> list[date]:
+        """Every night with events or reports, newest first."""
+        return await recorded_nights(self._services.engine)
 
     async def night_reports(self, night: date) -> list[StoredReport]:
         """Every report of the night (retracted and superseded ones too: the fold skips them)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, WebSocket
 
@@ -22,8 +22,8 @@ CLOSE_NO_SESSION = 4004
 SESSION_ID_LENGTH = 36
 
 
-def _nights_option(nights: list[dict[str, Any]], showing: date) -> list[dict[str, str]]:
-    labels = {str(night["night"]) for night in nights} | {str(showing)}
+def _nights_option(nights: list[date], showing: date) -> list[dict[str, str]]:
+    labels = {str(night) for night in nights} | {str(showing)}
     return [{"label": label, "value": label} for label in sorted(labels, reverse=True)]
 
 
