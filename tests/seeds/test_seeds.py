@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -17,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
-from backend.cli.import_csv import import_file, write_jsonl
+from backend.cli.import_csv import import_file
 from backend.cli.load import load_file
 from backend.domain.gazetteer import find_city, locate
 from backend.domain.nights import KYIV, night_of
@@ -28,7 +27,7 @@ from tests.helpers.dataset import dataset, national_sums
 SEEDS = Path(__file__).parents[2] / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.jsonl"))
 REPORT_NIGHT = SEEDS / "2025-07-04.jsonl"
-CSV_NIGHTS = (date(2025, 7, 9), date(2025, 9, 7))
+REPORT_SEED = SEEDS / "2025-07-04.reports.json"
 EVENT = TypeAdapter(EventIn)
 DRONES = ("drone", "decoy")
 
@@ -94,7 +93,9 @@ def load_generator() -> ModuleType:
 
 def test_the_recorded_nights_are_there() -> None:
     names = {path.name for path in SEED_FILES}
-    assert {"2025-07-04.jsonl", "2025-07-09.jsonl", "2025-09-07.jsonl"} <= names
+    assert {"2025-07-04.jsonl"} <= names
+    # The dataset's nights are reports now (skywatch import-csv), never seed events.
+    assert not [path.name for path in SEED_FILES if read(path)[0]["id"].startswith("csv-")]
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
@@ -115,9 +116,6 @@ def test_ids_are_unique_and_follow_the_file_scheme(path: Path) -> None:
     assert len(set(ids)) == len(ids)
     if path == REPORT_NIGHT:
         assert ids == [f"n20250704-{number:04d}" for number in range(1, len(ids) + 1)]
-    else:
-        scheme = re.compile(r"^csv-[0-9a-f]{12}-(launch|shot_down|suppressed)$")
-        assert all(scheme.match(event_id) for event_id in ids)
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
@@ -137,11 +135,27 @@ def test_report_night_regenerates_byte_for_byte() -> None:
     assert generator.render(generator.build_events()) == REPORT_NIGHT.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("night", CSV_NIGHTS, ids=str)
-def test_csv_night_regenerates_byte_for_byte(night: date, tmp_path: Path) -> None:
-    fresh = tmp_path / "night.jsonl"
-    write_jsonl(import_file(dataset(), nights={night}).events, fresh)
-    assert fresh.read_bytes() == (SEEDS / f"{night}.jsonl").read_bytes()
+def load_report_generator() -> ModuleType:
+    """seeds/make_2025_07_04_report.py as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "make_report", SEEDS / "make_2025_07_04_report.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_report_seed_regenerates_byte_for_byte() -> None:
+    generator = load_report_generator()
+    assert generator.render(generator.build_reports()) == REPORT_SEED.read_text(encoding="utf-8")
+
+
+def test_report_seed_is_the_record_import_csv_makes() -> None:
+    seed = json.loads(REPORT_SEED.read_text(encoding="utf-8"))
+    imported = import_file(dataset(), nights={date(2025, 7, 4)}).reports
+    assert seed == [report for report in imported if report["issuer"] == "air_force"]
 
 
 def test_report_night_totals_are_the_air_force_report() -> None:
@@ -244,18 +258,6 @@ def test_report_night_times_are_inside_the_report_windows() -> None:
         assert start <= at(record) <= end, record
         checked[window] += 1
     assert set(checked) == set(windows)
-
-
-@pytest.mark.parametrize("night", CSV_NIGHTS, ids=str)
-def test_csv_night_totals_are_the_csv_national_rows(night: date) -> None:
-    records = read(SEEDS / f"{night}.jsonl")
-    expected = {
-        (kind, model): figure
-        for (label, kind, model), figure in national_sums().items()
-        if label == night
-    }
-    assert expected
-    assert dict(sums(records, "kind", "model")) == expected
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.stem)
