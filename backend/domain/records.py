@@ -61,6 +61,7 @@ def to_row(event: EventIn, *, received_at: datetime) -> Row:
         "count": event.count,
         "occurred_at": occurred_at,
         "region": region,
+        "area": event.area,
         "city": event.city,
         "lat": lat,
         "lon": lon,

@@ -32,6 +32,7 @@ EVENT_FIELDS = (
     "count",
     "occurred_at",
     "region",
+    "area",
     "city",
     "lat",
     "lon",
@@ -72,6 +73,10 @@ class EventIn(BaseModel):
     count: Annotated[int, Field(ge=1, le=10_000)] = 1
     occurred_at: RFC3339DateTime
     region: RegionCode | None = Field(default=None, validate_default=True)
+    area: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None,
+        description="The raion or hromada a local alert covers; absent: the whole oblast.",
+    )
     city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = Field(
@@ -99,6 +104,14 @@ class EventIn(BaseModel):
             raise ValueError(f"region is required for kind {kind!r}")
         return value
 
+    @field_validator("area")
+    @classmethod
+    def _area_on_alerts(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if value is not None and kind is not None and kind not in ALERT_KINDS:
+            raise ValueError(f"area is only allowed on alert_start and alert_end, not {kind!r}")
+        return value
+
     @field_validator("lon")
     @classmethod
     def _lat_lon_together(cls, value: float | None, info: ValidationInfo) -> float | None:
@@ -117,6 +130,7 @@ class EventOut(BaseModel):
     count: int
     occurred_at: datetime
     region: str | None
+    area: str | None = Field(description="A local alert's raion or hromada; null otherwise.")
     city: str | None
     lat: float | None
     lon: float | None
@@ -160,7 +174,10 @@ class RegionStats(BaseModel):
     suppressed: int
     impacts: int
     debris: int
-    alert_active: bool
+    alert_active: bool = Field(description="An alert (whole-oblast or local) is on.")
+    alert_state: Literal["full", "partial"] | None = Field(
+        default=None, description="full: a whole-oblast alert is on; partial: only local ones."
+    )
 
 
 class OfficialOut(BaseModel):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from backend.domain.alerts import AlertBook, AlertEvent, OpenAlert, RegionAlert
 from backend.domain.schemas import WEAPONS
 
 
@@ -21,6 +22,8 @@ class FoldableEvent(Protocol):
     def count(self) -> int: ...
     @property
     def region(self) -> str | None: ...
+    @property
+    def area(self) -> str | None: ...
     @property
     def occurred_at(self) -> datetime: ...
     @property
@@ -37,6 +40,7 @@ class FoldRow:
     region: str | None
     occurred_at: datetime
     seq: int
+    area: str | None = None
 
     @classmethod
     def of(cls, record: Mapping[str, Any]) -> FoldRow:
@@ -48,6 +52,7 @@ class FoldRow:
             record["region"],
             record["occurred_at"],
             record["seq"],
+            record.get("area"),  # records made before the field have none
         )
 
 
@@ -57,19 +62,22 @@ def _by_weapon() -> dict[str, int]:
 
 @dataclass(slots=True)
 class RegionTally:
-    """Counts and alert state of one region."""
+    """Counts of one region (its alert state is the Tally's `alerts`)."""
 
     launched: int = 0
     shot_down: int = 0
     suppressed: int = 0
     impacts: int = 0
     debris: int = 0
-    alert_active: bool = False
 
 
 @dataclass(slots=True)
 class Tally:
-    """Running totals of a night. `apply` is order-insensitive except for same-time alerts."""
+    """Running totals of a night; `apply` is order-insensitive.
+
+    Alert state is not per night: `alerts` starts from the alerts on before the night (see
+    backend/domain/alerts.py), so an alert begun before noon is still on after it.
+    """
 
     launched: dict[str, int] = field(default_factory=_by_weapon)
     shot_down: dict[str, int] = field(default_factory=_by_weapon)
@@ -78,9 +86,12 @@ class Tally:
     debris: int = 0
     events: int = 0
     by_region: dict[str, RegionTally] = field(default_factory=dict)
-    # Latest alert event per region as (occurred_at, seq, active): a late-arriving older
-    # alert_start must not reopen an alert that a newer alert_end closed.
-    _alerts: dict[str, tuple[datetime, int, bool]] = field(default_factory=dict)
+    alerts: AlertBook = field(default_factory=AlertBook)
+
+    @classmethod
+    def from_alerts(cls, opened: Iterable[OpenAlert]) -> Tally:
+        """An empty tally with these alerts on (begun before the events it will fold)."""
+        return cls(alerts=AlertBook(opened))
 
     def copy(self) -> Tally:
         """An independent copy (replay keeps checkpoints of the fold)."""
@@ -92,7 +103,7 @@ class Tally:
             debris=self.debris,
             events=self.events,
             by_region={code: replace(region) for code, region in self.by_region.items()},
-            _alerts=dict(self._alerts),
+            alerts=self.alerts.copy(),
         )
 
     def apply(self, event: FoldableEvent) -> None:
@@ -132,21 +143,18 @@ class Tally:
         return tally
 
     def _apply_alert(self, event: FoldableEvent) -> None:
-        code = event.region
-        if code is None:
+        if event.region is None:
             return
-        key = (event.occurred_at, event.seq)
-        latest = self._alerts.get(code)
-        if latest is not None and (latest[0], latest[1]) > key:
-            return
-        active = event.kind == "alert_start"
-        self._alerts[code] = (event.occurred_at, event.seq, active)
-        self._region(code).alert_active = active
+        self.alerts.apply(AlertEvent.of(event))
+
+    def alert_states(self) -> dict[str, RegionAlert]:
+        """Each region with an alert on (from earlier nights too), by code."""
+        return self.alerts.fold.regions()
 
     @property
     def active_alerts(self) -> list[str]:
-        """Regions whose latest alert event is a start, in code order."""
-        return sorted(code for code, (_, _, active) in self._alerts.items() if active)
+        """Regions with an alert on (full or partial), in code order."""
+        return list(self.alert_states())
 
     @property
     def neutralized_rate(self) -> float | None:
@@ -157,9 +165,9 @@ class Tally:
         return (sum(self.shot_down.values()) + sum(self.suppressed.values())) / launched
 
 
-def fold(events: Iterable[FoldableEvent]) -> Tally:
-    """Tally of the given events."""
-    tally = Tally()
+def fold(events: Iterable[FoldableEvent], opened: Iterable[OpenAlert] = ()) -> Tally:
+    """Tally of the given events, with the alerts `opened` on before them."""
+    tally = Tally.from_alerts(opened)
     for event in events:
         tally.apply(event)
     return tally
@@ -176,16 +184,26 @@ def stats_of(tally: Tally, *, night: date | None) -> dict[str, Any]:
         "debris": tally.debris,
         "neutralized_rate": tally.neutralized_rate,
         "active_alerts": tally.active_alerts,
-        "by_region": {
-            code: {
-                "launched": region.launched,
-                "shot_down": region.shot_down,
-                "suppressed": region.suppressed,
-                "impacts": region.impacts,
-                "debris": region.debris,
-                "alert_active": region.alert_active,
-            }
-            for code, region in sorted(tally.by_region.items())
-        },
+        "by_region": _by_region(tally),
         "events": tally.events,
     }
+
+
+def _by_region(tally: Tally) -> dict[str, dict[str, Any]]:
+    alerts = tally.alert_states()
+    # A region under an alert begun on an earlier night has no events tonight, yet is listed.
+    codes = sorted(tally.by_region.keys() | alerts.keys())
+    by_region = {}
+    for code in codes:
+        region = tally.by_region.get(code) or RegionTally()
+        alert = alerts.get(code)
+        by_region[code] = {
+            "launched": region.launched,
+            "shot_down": region.shot_down,
+            "suppressed": region.suppressed,
+            "impacts": region.impacts,
+            "debris": region.debris,
+            "alert_active": alert is not None,
+            "alert_state": None if alert is None else alert.state,
+        }
+    return by_region

@@ -51,6 +51,7 @@ def _stored_tuple(row: Row) -> tuple[Any, ...]:
         row["count"],
         to_epoch_micros(row["occurred_at"]),
         row["region"],
+        row["area"],
         row["city"],
         row["lat"],
         row["lon"],

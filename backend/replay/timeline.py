@@ -1,8 +1,9 @@
 """A recorded night in time order: the state at replay time T, cheaply, for any T.
 
-The state at T is the fold of the events with occurred_at <= T. A night is loaded once (and
-again only when the store has changed), with a copy of the fold every CHECKPOINT events, so
-a seek folds at most that many events after a bisect.
+The state at T is the fold of the events with occurred_at <= T, from the alerts on when the
+night began (an alert begun before the window is on from the start). A night is loaded once
+(and again only when the store has changed), with a copy of the fold every CHECKPOINT
+events, so a seek folds at most that many events after a bisect.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.domain.alerts import OpenAlert
+from backend.domain.nights import night_window
 from backend.domain.tallies import FoldRow, Tally
+from backend.store.alerts import ALERTS_PREDICATE, opened_on
 from backend.store.changes import RECENT_EVENTS
 from backend.store.cursor import latest_cursor
 from backend.store.models import events_table
@@ -34,22 +38,30 @@ class NightTimeline:
     times: tuple[datetime, ...]
     checkpoints: tuple[Tally, ...]
     cursor: int
+    # The alerts on when the night's window began (begun on earlier nights).
+    opened: tuple[OpenAlert, ...] = ()
 
     @classmethod
-    def build(cls, night: date, records: list[dict[str, Any]], cursor: int) -> NightTimeline:
+    def build(
+        cls,
+        night: date,
+        records: list[dict[str, Any]],
+        cursor: int,
+        opened: tuple[OpenAlert, ...] = (),
+    ) -> NightTimeline:
         """Sort the records and fold checkpoints."""
         ordered = sorted(
             (record for record in records if not record["retracted"]),
             key=lambda record: (record["occurred_at"], record["seq"]),
         )
-        checkpoints = [Tally()]
-        running = Tally()
+        checkpoints = [Tally.from_alerts(opened)]
+        running = Tally.from_alerts(opened)
         for index, record in enumerate(ordered, start=1):
             running.apply(FoldRow.of(record))
             if index % CHECKPOINT == 0:
                 checkpoints.append(running.copy())
         times = tuple(record["occurred_at"] for record in ordered)
-        return cls(night, tuple(ordered), times, tuple(checkpoints), cursor)
+        return cls(night, tuple(ordered), times, tuple(checkpoints), cursor, opened)
 
     def count_at(self, position: datetime) -> int:
         """How many events have occurred_at <= position."""
@@ -93,7 +105,9 @@ class NightTimelines:
             self._checked[night] = cursor
             return timeline
         records = [r async for r in iter_events(self._engine, EventFilter(night=night))]
-        timeline = NightTimeline.build(night, records, cursor)
+        async with self._engine.connect() as conn:
+            opened = tuple(await opened_on(conn, night_window(night)[0]))
+        timeline = NightTimeline.build(night, records, cursor, opened)
         self._nights.pop(night, None)
         self._nights[night] = timeline
         self._checked[night] = cursor
@@ -103,11 +117,16 @@ class NightTimelines:
         return timeline
 
     async def _night_changed(self, night: date, *, after: int) -> bool:
-        """Whether an event of the night was stored or retracted after the cursor."""
-        # Both conditions use an index range over what is new (seq is the primary key).
-        new = select(_E.c.seq).where(_E.c.seq > after, _E.c.night == night).limit(1)
-        retracted = select(_E.c.seq).where(_E.c.retracted_seq > after, _E.c.night == night).limit(1)
+        """Whether an event of the night, or an alert event of an earlier night (the alerts on
+        when it began), was stored or retracted after the cursor."""
+        # Every condition uses an index range over what is new (seq is the primary key).
+        mine = _E.c.night == night
+        earlier_alert = (_E.c.night < night) & text(ALERTS_PREDICATE)
         async with self._engine.connect() as conn:
-            if (await conn.execute(new)).first() is not None:
-                return True
-            return (await conn.execute(retracted)).first() is not None
+            for concerned in (mine, earlier_alert):
+                new = select(_E.c.seq).where(_E.c.seq > after, concerned).limit(1)
+                retracted = select(_E.c.seq).where(_E.c.retracted_seq > after, concerned).limit(1)
+                for query in (new, retracted):
+                    if (await conn.execute(query)).first() is not None:
+                        return True
+        return False

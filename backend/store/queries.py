@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import Select, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from backend.domain.records import record_of
+from backend.domain.nights import night_window
 from backend.domain.official import official_of, totals_of
+from backend.domain.records import record_of
 from backend.domain.tallies import FoldRow, Tally, fold
+from backend.store.alerts import opened_on
 from backend.store.models import events_table
 from backend.store.reports import reports_by_night
 
@@ -94,16 +96,25 @@ async def tally_on(
     nights: tuple[date, date] | None = None,
     between: tuple[datetime, datetime] | None = None,
 ) -> Tally:
-    """The same fold, read on a connection the caller holds (for a consistent snapshot)."""
-    query = select(_T.c.kind, _T.c.weapon, _T.c.count, _T.c.region, _T.c.occurred_at, _T.c.seq)
+    """The same fold, read on a connection the caller holds (for a consistent snapshot).
+
+    Alert state is continuous: the fold starts from the alerts on when the range begins.
+    """
+    query = select(
+        _T.c.kind, _T.c.weapon, _T.c.count, _T.c.region, _T.c.occurred_at, _T.c.seq, _T.c.area
+    )
     query = query.where(_T.c.retracted_seq.is_(None))
+    begins: datetime | None = None
     if nights is not None:
         query = query.where(_T.c.night.between(*nights))
+        begins = night_window(nights[0])[0]
     if between is not None:
         query = query.where(_T.c.occurred_at.between(*between))
+        begins = between[0] if begins is None else max(begins, between[0])
+    opened = [] if begins is None else await opened_on(conn, begins)
     query = query.order_by(_T.c.occurred_at, _T.c.seq)
     result = await conn.execute(query)
-    return fold(FoldRow(*row) for row in result)
+    return fold((FoldRow(*row) for row in result), opened)
 
 
 def _sum_of(kind: str) -> Any:

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.frames import Frame, Opcode
 
 from backend.domain.records import dumps
+from backend.domain.schemas import ALERT_KINDS
 from backend.store.changes import Change, read_changes
 from backend.store.cursor import latest_cursor
 from backend.stream.inbox import BoundedInbox
@@ -47,6 +48,18 @@ class Batch:
     _payloads: dict[date | None, list[tuple[int, bytes]]] = field(default_factory=dict)
     _frames: dict[date | None, list[str]] = field(default_factory=dict)
     _wire: dict[date | None, list[tuple[int, bytes]]] = field(default_factory=dict)
+    _alert_nights: frozenset[date] | None = None
+
+    def alters_alerts_before(self, night: date) -> bool:
+        """Whether an alert event of a night before `night` was stored or retracted here:
+        the alerts on when `night` began may have changed (a retraction may be of one)."""
+        if self._alert_nights is None:
+            self._alert_nights = frozenset(
+                change.night
+                for change in self.changes
+                if change.record is None or change.record["kind"] in ALERT_KINDS
+            )
+        return any(other < night for other in self._alert_nights)
 
     def frames(self, night: date | None, *, sent: int) -> list[str]:
         """The JSON frames of this batch for one night (None: all nights), past `sent`."""

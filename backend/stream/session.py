@@ -154,6 +154,8 @@ class StreamSession:
             return False  # part of it already sent, or a hole before it: _deliver knows how
         if self._fixed_night is None and current_night() != self._night:
             return False  # a new night: the task sends its snapshot first
+        if batch.alters_alerts_before(self._night):
+            return False  # the alerts carried over from earlier nights: a snapshot follows
         for seq, frame in batch.wire_frames(self._night):
             if not self._writer.write_frame(frame):
                 # The client is not keeping up (or is going): the rest goes through ASGI,
@@ -172,6 +174,11 @@ class StreamSession:
         for frame in batch.frames(self._night, sent=self.sent):
             await self._send(frame)
         self.sent = batch.last
+        if batch.alters_alerts_before(self._night):
+            # An alert event of an earlier night (a late report, a retraction) changes which
+            # alerts were on when this night began: its frames are not this night's, so the
+            # client gets the state again.
+            await self._snapshot()
 
     async def _send(self, text: str) -> None:
         # asyncio.timeout, not wait_for: wait_for wraps every send in a new task, which at a

@@ -46,8 +46,8 @@ def create(client: TestClient, **body: Any) -> dict[str, Any]:
 control = control_replay
 
 
-def stats_up_to(client: TestClient, position: str) -> dict[str, Any]:
-    start = night_window(datetime.fromisoformat(NIGHT).date())[0].isoformat()
+def stats_up_to(client: TestClient, position: str, night: str = NIGHT) -> dict[str, Any]:
+    start = night_window(datetime.fromisoformat(night).date())[0].isoformat()
     body: dict[str, Any] = client.get(
         "/api/v1/stats", params={"from": start, "to": position}
     ).json()
@@ -168,3 +168,35 @@ def test_stream_follows_the_clock_and_a_seek_sends_a_snapshot(client: TestClient
             pass
         assert message["position"] == "2025-07-03T17:00:00Z"
         assert comparable(message["stats"]) == comparable(stats_up_to(client, message["position"]))
+
+
+def test_a_replay_shows_an_alert_begun_before_the_night_as_on_from_the_start(
+    client: TestClient,
+) -> None:
+    post(
+        client,
+        [
+            {"kind": "alert_start", "region": "UA-63", "occurred_at": "2025-07-04T11:30:00+03:00"},
+            event(id="tonight", occurred_at="2025-07-04T22:00:00+03:00"),
+            {"kind": "alert_end", "region": "UA-63", "occurred_at": "2025-07-05T01:00:00+03:00"},
+        ],
+    )
+    response = client.post("/api/v1/replays", json={"night": "2025-07-05", "speed": 1})
+    session = response.json()
+    control(client, session["id"], action="pause")
+    for position, active in (
+        ("2025-07-04T12:00:00+03:00", ["UA-63"]),  # the night's first instant
+        ("2025-07-04T23:00:00+03:00", ["UA-63"]),
+        ("2025-07-05T01:00:00+03:00", []),
+    ):
+        control(client, session["id"], action="seek", position=position)
+        stats = client.get(f"/api/v1/replays/{session['id']}/stats").json()
+        assert stats["active_alerts"] == active, position
+        assert comparable(stats) == comparable(stats_up_to(client, position, "2025-07-05"))
+    with client.websocket_connect(f"/api/v1/replays/{session['id']}/stream?poll=0.05") as ws:
+        snapshot = ws.receive_json()
+        assert snapshot["stats"]["active_alerts"] == []
+        control(client, session["id"], action="seek", position="2025-07-04T13:00:00+03:00")
+        while (message := ws.receive_json())["type"] != "snapshot":
+            pass
+        assert message["stats"]["active_alerts"] == ["UA-63"]

@@ -117,3 +117,21 @@ def test_bad_parameters_close_the_socket(client: TestClient) -> None:
     ):
         pass
     assert closed.value.code == 1008
+
+
+def test_a_client_of_the_next_night_sees_the_alert_begun_before_noon(client: TestClient) -> None:
+    start = {"kind": "alert_start", "region": "UA-63", "occurred_at": "2025-07-04T11:30:00+03:00"}
+    post(client, start)
+    with client.websocket_connect("/api/v1/stream?night=2025-07-05") as ws:
+        snapshot = next_of_type(ws, "snapshot")
+        assert snapshot["stats"]["active_alerts"] == ["UA-63"]
+        assert snapshot["stats"]["by_region"]["UA-63"]["alert_state"] == "full"
+        # A late report of an earlier night's alert changes what was on when this night began.
+        post(client, {**start, "region": "UA-46", "area": "Stryi raion"})
+        again = next_of_type(ws, "snapshot")
+        assert again["stats"]["active_alerts"] == ["UA-46", "UA-63"]
+        assert again["stats"]["by_region"]["UA-46"]["alert_state"] == "partial"
+        # This night's end of it arrives as an event like any other.
+        post(client, {**start, "kind": "alert_end", "occurred_at": "2025-07-04T13:00:00+03:00"})
+        live = next_of_type(ws, "events")
+        assert [record["kind"] for record in live["events"]] == ["alert_end"]

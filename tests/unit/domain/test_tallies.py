@@ -21,6 +21,7 @@ class Ev:
     region: str | None = None
     occurred_at: datetime = T0
     seq: int = 0
+    area: str | None = None
 
 
 def test_sums_by_kind_and_weapon() -> None:
