@@ -95,7 +95,7 @@ async def night_report(request: Request, night: NightLabel) -> HTMLResponse:
     """One self-contained HTML file of the night: tallies, timeline and map."""
     source = ServiceSource(request.app.state.services)
     _, records = await source.night_records(night)
-    state = fold_records(night, records)
+    state = fold_records(night, records, await source.opened_alerts(night))
     state.official = official_view(night, await source.night_reports(night))
     if not records and state.official is None:
         raise ApiError(404, f"night: no events or official report recorded for {night}")

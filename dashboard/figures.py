@@ -8,6 +8,7 @@ from typing import Any
 
 from backend.domain.nights import KYIV
 from backend.domain.regions import REGIONS
+from dashboard.alert_map import ALERT, fill_of, hover_of, legend_traces, outline_of
 from dashboard.geometry import outlines
 from dashboard.interceptions import WEAPON_LABELS
 from dashboard.state import BIN, DashboardState
@@ -26,7 +27,6 @@ MUTED = "#8b949e"
 PAPER = "#0d1117"
 LAND = "#161b22"
 BORDER = "#30363d"
-ALERT = "#b62324"
 LAUNCH = "#f0883e"
 NEUTRALIZED = "#3fb950"
 IMPACT = "#ff4d4f"
@@ -61,17 +61,18 @@ def _axis(**extra: Any) -> dict[str, Any]:
 
 
 def map_figure(state: DashboardState) -> dict[str, Any]:
-    """Oblasts (red while under alert) and sized markers where things happened."""
-    alerts = set(state.tally.active_alerts)
+    """Oblasts (red under a whole-oblast alert, lighter under local ones) and sized markers
+    where things happened."""
+    states = state.tally.alert_states()
+    alerts = set(states)
     traces: list[dict[str, Any]] = []
     # Kyiv and Sevastopol are holes in their oblasts: draw the cities last, on top.
     ordered = sorted(outlines(), key=lambda outline: outline.code in CITY_CODES)
     for outline in ordered:
         lons, lats = outline.path()
-        alert = outline.code in alerts
+        alert = states.get(outline.code)
         region = state.tally.by_region.get(outline.code)
-        hover = f"<b>{REGIONS[outline.code].name_en}</b>"
-        hover += "<br>air-raid alert" if alert else "<br>no alert"
+        hover = f"<b>{REGIONS[outline.code].name_en}</b>" + hover_of(alert)
         if region is not None:
             hover += (
                 f"<br>impacts {region.impacts} · debris {region.debris}"
@@ -84,8 +85,8 @@ def map_figure(state: DashboardState) -> dict[str, Any]:
                 "y": lats,
                 "mode": "lines",
                 "fill": "toself",
-                "fillcolor": ALERT if alert else LAND,
-                "line": {"color": BORDER, "width": 1},
+                "fillcolor": fill_of(alert, LAND),
+                "line": outline_of(alert, BORDER),
                 "hoveron": "fills",
                 "hoverinfo": "text",
                 "text": hover,
@@ -157,6 +158,7 @@ def map_figure(state: DashboardState) -> dict[str, Any]:
         }
         for name, color in (("impact", IMPACT), ("debris", DEBRIS), ("shot down", NEUTRALIZED))
     ]
+    traces += legend_traces()
     # Longitude degrees shrink with latitude: keep the country's shape at 48.5° N.
     ratio = 1 / math.cos(math.radians(48.5))
     return {

@@ -6,10 +6,13 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol
 
+from backend.domain.alerts import OpenAlert
+from backend.domain.nights import night_window
 from backend.domain.reports import StoredReport
 from backend.replay.sessions import Session
 from backend.replay.timeline import NightTimeline
 from backend.services import Services
+from backend.store.alerts import opened_on
 from backend.store.calendar import recorded_nights
 from backend.store.cursor import latest_cursor
 from backend.store.queries import EventFilter, iter_events
@@ -21,6 +24,8 @@ class EventSource(Protocol):
     """What the dashboard needs from the service."""
 
     def subscribe(self, *, limit: int) -> AbstractContextManager[Subscription]: ...
+
+    async def opened_alerts(self, night: date) -> list[OpenAlert]: ...
 
     async def night_records(self, night: date) -> tuple[int, list[dict[str, Any]]]: ...
 
@@ -38,6 +43,11 @@ class ServiceSource:
     def subscribe(self, *, limit: int) -> AbstractContextManager[Subscription]:
         """A hub subscription (open it before reading records, so nothing falls between)."""
         return self._services.hub.subscribe(limit=limit)
+
+    async def opened_alerts(self, night: date) -> list[OpenAlert]:
+        """The alerts on when the night began (begun on earlier nights, not ended by then)."""
+        async with self._services.engine.connect() as conn:
+            return await opened_on(conn, night_window(night)[0])
 
     async def night_records(self, night: date) -> tuple[int, list[dict[str, Any]]]:
         """The latest cursor, and the night's records up to it in seq order."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from backend.domain.alerts import OpenAlert
 from backend.domain.nights import night_window
 from backend.domain.tallies import FoldRow, Tally
 from dashboard.official import Official
@@ -116,9 +117,12 @@ class DashboardState:
             place.debris += count
 
 
-def fold_records(night: date, records: Iterable[Mapping[str, Any]]) -> DashboardState:
-    """The state of a night from its records in seq order."""
-    state = DashboardState(night)
+def fold_records(
+    night: date, records: Iterable[Mapping[str, Any]], opened: Iterable[OpenAlert] = ()
+) -> DashboardState:
+    """The state of a night from its records in seq order, and the alerts on before it (begun
+    on earlier nights: an alert does not end at noon)."""
+    state = DashboardState(night, tally=Tally.from_alerts(opened))
     for record in records:
         state.apply(record)
     return state

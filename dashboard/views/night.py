@@ -76,8 +76,9 @@ class NightView(SharedView):
                 await asyncio.sleep(RENDER_INTERVAL)
 
     async def _load(self) -> None:
+        opened = await self._source.opened_alerts(self.night)
         cursor, records = await self._source.night_records(self.night)
-        self._state = fold_records(self.night, records)
+        self._state = fold_records(self.night, records, opened)
         self._loaded_at = cursor
         await self._read_reports()
         self._publish(figures=True)
@@ -94,8 +95,11 @@ class NightView(SharedView):
         return reports if figures is None else min(figures, reports)
 
     def _apply(self, batches: list[Batch]) -> bool:
-        """Fold new records in; True when a retraction needs a reload."""
+        """Fold new records in; True when a retraction needs a reload, or when an alert of
+        an earlier night changed (which alerts were on when this night began)."""
         for batch in batches:
+            if batch.alters_alerts_before(self.night):
+                return True
             for change in batch.changes:
                 if change.night != self.night or change.cursor <= self._loaded_at:
                     continue

@@ -105,7 +105,7 @@ class ReplayView(SharedView):
     def _fold(self, timeline: NightTimeline, step: Step) -> None:
         self._state_changed = step.restart or step.end != step.start
         if step.restart:
-            self._state = fold_records(timeline.night, timeline.events[: step.end])
+            self._state = fold_records(timeline.night, timeline.events[: step.end], timeline.opened)
         else:
             for record in timeline.events[step.start : step.end]:
                 self._state.apply(record)

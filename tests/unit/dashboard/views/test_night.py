@@ -13,6 +13,7 @@ import pytest
 
 from backend.domain.records import to_row
 from backend.domain.schemas import EventIn
+from dashboard.alert_map import ALERT
 from dashboard.source import ServiceSource
 from dashboard.views.night import NightViews
 from dashboard.views.shared import Viewer
@@ -138,3 +139,28 @@ async def test_a_page_that_leaves_while_its_night_loads_strands_no_view(
         await loading
     await views.release(NIGHT, keep=date(2030, 1, 1))
     assert NIGHT not in views
+
+
+async def test_a_view_keeps_an_alert_begun_before_its_night(rig: Rig, views: NightViews) -> None:
+    def alert(at: str, **fields: str) -> dict[str, object]:
+        event = EventIn.model_validate(
+            {"kind": "alert_start", "region": "UA-63", "occurred_at": at, **fields}
+        )
+        return to_row(event, received_at=datetime.now(UTC))
+
+    # 11:30 Kyiv time on 3 July: the night before NIGHT, half an hour before it ended.
+    await rig.writer.insert([alert("2025-07-03T11:30:00+03:00")], client_ids=[])
+    view = await views.get(NIGHT)
+    oblasts = orjson.loads(view.full_message())["props"]["city-map"]["figure"]["data"]
+    assert next(t for t in oblasts if t["name"] == "UA-63")["fillcolor"] == ALERT
+    # A late report of another of last night's alerts reaches tonight's view too.
+    viewer = view.attach()
+    await rig.writer.insert([alert("2025-07-03T11:00:00+03:00", region="UA-46")], client_ids=[])
+    for _ in range(4):  # a few updates at most: the reload redraws the map at once
+        for text in await asyncio.wait_for(viewer.next(5), 10):
+            figure = orjson.loads(text)["props"].get("city-map")
+            if figure is not None:
+                traces = {t["name"]: t for t in figure["figure"]["data"]}
+                if traces["UA-46"]["fillcolor"] == ALERT:
+                    return
+    raise AssertionError("the view never showed last night's late-reported alert")
