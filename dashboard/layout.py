@@ -22,6 +22,9 @@ _TABLE_STYLE: dict[str, Any] = {
         "fontWeight": "600",
         "border": "none",
         "borderBottom": f"1px solid {BORDER}",
+        # Six figure columns fit a third of a screen only with their headers wrapped.
+        "whiteSpace": "normal",
+        "height": "auto",
     },
     "style_cell": {
         "backgroundColor": PAPER,
