@@ -87,6 +87,9 @@ def night_of(event: Record) -> str:
     return (datetime.fromisoformat(event["occurred_at"]).date() + timedelta(days=1)).isoformat()
 
 
+_COUNTS = ("launched", "shot_down", "suppressed", "impacts", "debris")
+
+
 def expected_stats(events: list[Record], night: str) -> Record:
     """The GET /stats body for a night, worked out from the events independently of the server."""
     tallies: dict[str, dict[str, int]] = {
@@ -97,27 +100,31 @@ def expected_stats(events: list[Record], night: str) -> Record:
     by_region: dict[str, Record] = {}
     latest_alert: dict[str, tuple[datetime, bool]] = {}
     tonight = [event for event in events if night_of(event) == night]
+    # Alert state is continuous: an alert of an earlier night still on is on tonight.
+    for event in events:
+        if event["kind"].startswith("alert_") and night_of(event) <= night:
+            at = datetime.fromisoformat(event["occurred_at"])
+            code = REGION_CODES.get(event["region"], event["region"])
+            if code not in latest_alert or latest_alert[code][0] < at:
+                latest_alert[code] = (at, event["kind"] == "alert_start")
     for event in tonight:
         region = event.get("region") or ("UA-30" if event.get("city") == "Kyiv" else None)
         code = REGION_CODES.get(region, region) if region is not None else None
         if code is not None:
             by_region.setdefault(
                 code,
-                dict.fromkeys(("launched", "shot_down", "suppressed", "impacts", "debris"), 0)
-                | {"alert_active": False},
+                dict.fromkeys(_COUNTS, 0) | {"alert_active": False, "alert_state": None},
             )
         kind = event["kind"]
         if kind.startswith("alert_"):
-            assert code is not None
-            at = datetime.fromisoformat(event["occurred_at"])
-            if code not in latest_alert or latest_alert[code][0] < at:
-                latest_alert[code] = (at, kind == "alert_start")
             continue
         tallies[column[kind]][event.get("weapon", "unknown")] += event.get("count", 1)
         if code is not None:
             by_region[code][column[kind]] += event.get("count", 1)
     for code, (_, active) in latest_alert.items():
-        by_region[code]["alert_active"] = active
+        if active or code in by_region:
+            by_region.setdefault(code, dict.fromkeys(_COUNTS, 0))
+            by_region[code] |= {"alert_active": active, "alert_state": "full" if active else None}
     launched = sum(tallies["launched"].values())
     neutralized = sum(tallies["shot_down"].values()) + sum(tallies["suppressed"].values())
     return {
