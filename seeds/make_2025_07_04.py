@@ -1,7 +1,9 @@
 """Regenerate seeds/2025-07-04.jsonl: the night of 3-4 July 2025 as an event stream.
 
-The totals are the Ukrainian Air Force's morning report of 4 July 2025; times, places, the
-drone/decoy split and the alerts are a reconstruction (seeds/README.md). Deterministic: the
+The totals are the Ukrainian Air Force's morning report of 4 July 2025; times, places and the
+drone/decoy split are a reconstruction (seeds/README.md). The air-raid alerts are the official
+record's (seeds/data/air_raid_sirens_merged_2024-04-23_2026-06-20.csv), as the import makes
+them. Deterministic: the
 random generator is seeded, so running this again writes the same bytes.
 
     .venv/bin/python seeds/make_2025_07_04.py [OUTPUT]
@@ -14,10 +16,12 @@ import random
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from backend.domain.alert_history import convert
 
 KYIV = ZoneInfo("Europe/Kyiv")
 NIGHT = "2025-07-04"
@@ -182,8 +186,9 @@ MISSILES: tuple[tuple[str, str, str, str, int, dict[str, str]], ...] = (
     ("launch", "2025-07-04T03:41", "ballistic_missile", "Iskander-M/KN-23", 3, BRYANSK),
 )
 
-# Alerts of Kyiv city: over eight and a half hours, the night's main target.
-KYIV_ALERT = ("2025-07-03T22:21", "2025-07-04T06:52")
+# The official alert record of the night: every interval overlapping its window, as
+# `skywatch import-alerts` posts it (same ids), so the demo plus an import counts each once.
+ALERT_RECORD = Path(__file__).parent / "data" / "air_raid_sirens_merged_2024-04-23_2026-06-20.csv"
 
 
 def kyiv(text: str) -> datetime:
@@ -277,24 +282,15 @@ def _ground_events(rng: random.Random) -> list[Event]:
     return events
 
 
-def _alerts(rng: random.Random, events: Sequence[Event]) -> list[Event]:
-    """An alert per region with events: from before its first to after its last."""
-    times: dict[str, list[datetime]] = {}
-    for event in events:
-        if "region" in event:
-            times.setdefault(event["region"], []).append(event["occurred_at"])
-    alerts = []
-    for region, seen in sorted(times.items()):
-        if region == "UA-30":
-            start, end = kyiv(KYIV_ALERT[0]), kyiv(KYIV_ALERT[1])
-            if not start < min(seen) <= max(seen) < end:
-                raise ValueError("Kyiv's alert must cover every event in Kyiv")
-        else:
-            start = min(seen) - timedelta(minutes=rng.randint(8, 25))
-            end = max(seen) + timedelta(minutes=rng.randint(10, 35))
-        alerts.append({"kind": "alert_start", "occurred_at": start, "region": region})
-        alerts.append({"kind": "alert_end", "occurred_at": end, "region": region})
-    return alerts
+def official_alerts(path: Path = ALERT_RECORD) -> list[Event]:
+    """The record's alert events of the night, as the import makes them (UTC times)."""
+    with path.open(newline="", encoding="utf-8") as stream:
+        conversion = convert(
+            stream, first=date.fromisoformat(NIGHT), last=date.fromisoformat(NIGHT)
+        )
+    if conversion.problems:
+        raise ValueError(f"{path.name}: unreadable rows {conversion.problems}")
+    return [event for alert in conversion.alerts for event in alert.events()]
 
 
 def _check(events: Sequence[Event]) -> None:
@@ -338,14 +334,13 @@ def _report_window(model: str | None) -> tuple[str, str] | None:
     return None
 
 
-_KIND_ORDER = ("alert_start", "launch", "shot_down", "suppressed", "impact", "debris", "alert_end")
+_KIND_ORDER = ("launch", "shot_down", "suppressed", "impact", "debris")
 
 
 def build_events() -> list[Event]:
     """The night's events in wire format, sorted by time, with ids n20250704-0001...."""
     rng = random.Random(SEED)
     events = _drone_events(rng) + _missile_events() + _ground_events(rng)
-    events += _alerts(rng, events)
     _check(events)
     events.sort(key=lambda e: (e["occurred_at"], _KIND_ORDER.index(e["kind"])))
     records = []
@@ -354,7 +349,17 @@ def build_events() -> list[Event]:
         record["occurred_at"] = event["occurred_at"].isoformat()
         record["source"] = SOURCE
         records.append(_ordered(record))
-    return records
+    alerts = official_alerts()
+    merged = [(_instant(r), 1, i, r) for i, r in enumerate(records)]
+    merged += [
+        (_instant(a), 0 if a["kind"] == "alert_end" else 2, i, a) for i, a in enumerate(alerts)
+    ]
+    # At one instant an alert ends before the observed events and a new one starts after.
+    return [record for *_, record in sorted(merged, key=lambda item: item[:3])]
+
+
+def _instant(record: Event) -> datetime:
+    return datetime.fromisoformat(record["occurred_at"])
 
 
 def _ordered(record: Event) -> Event:

@@ -17,6 +17,7 @@ import httpx
 from websockets.exceptions import WebSocketException
 
 from backend.auth import read_token_file
+from backend.cli import import_alerts
 from backend.cli.import_csv import MAX_BATCH_REPORTS, run_import
 from backend.cli.load import LoadError, LoadReport, load_file
 from backend.cli.record import bearer, record
@@ -91,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
         help="write the reports here as JSON Lines (one POST /api/v1/reports body a line) "
         "instead of posting",
     )
+
+    import_alerts.add_parser(commands, os.environ.get("SKYWATCH_URL", DEFAULT_URL), _batch_size)
 
     rec = commands.add_parser("record", help="write the live stream as JSON Lines to stdout")
     rec.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
@@ -171,6 +174,10 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
     return run_import(args, lambda: _write_token(args, settings, "import-csv"))
 
 
+def _import_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    return import_alerts.run_import(args, lambda: _write_token(args, settings, "import-alerts"))
+
+
 def _read_token(args: argparse.Namespace, settings: Settings) -> str | None:
     """--token, else the local one; None is fine where reading is open."""
     token: str | None = args.token or _local_token(settings)
@@ -236,6 +243,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": serve,
     "load": _load,
     "import-csv": _import_csv,
+    "import-alerts": _import_alerts,
     "record": _record,
     "replay": _replay,
     "report": _report,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from pathlib import Path
 from typing import cast
 
 import httpx
@@ -30,7 +31,8 @@ def test_demo_plus_whole_import_keeps_observed_and_adds_official(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert asyncio.run(load_demo_if_empty(settings)) == 204
+    seed = Path(__file__).parents[2] / "seeds" / f"{NIGHT}.jsonl"
+    assert asyncio.run(load_demo_if_empty(settings)) == len(seed.read_text().splitlines())
     from backend.main import create_app
 
     with TestClient(create_app(settings)) as client:

@@ -12,7 +12,7 @@ import uvicorn
 from backend.cli import main as cli
 from tests.helpers.server_process import free_port
 
-COMMANDS = ("serve", "load", "import-csv", "record", "replay", "report", "db")
+COMMANDS = ("serve", "load", "import-csv", "import-alerts", "record", "replay", "report", "db")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -329,6 +329,11 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
             ["import-csv"],
             ["file", "--url", "--token", "--batch-size", "--night", "--dry-run", "--skip-bad",
              "--output"],
+        ),
+        (
+            ["import-alerts"],
+            ["file", "--url", "--token", "--from", "--to", "--dry-run", "--skip-bad",
+             "--permanent-alerts", "--batch-size"],
         ),
         (["record"], ["--url", "--night", "--duration", "--token"]),
         (["replay"], ["file", "--url", "--token", "--speed", "--rebase-now"]),
