@@ -22,7 +22,16 @@ from backend.api.middleware.body_limit import BodyLimit
 from backend.api.middleware.fast_path import FastPath
 from backend.api.middleware.head import HeadAsGet
 from backend.api.middleware.stream_limit import StreamLimit
-from backend.api.routes import alerts, events, health, replays, reports, stats, stream
+from backend.api.routes import (
+    alerts,
+    events,
+    health,
+    replays,
+    report_parse,
+    reports,
+    stats,
+    stream,
+)
 from backend.api.routes.docs import install_docs
 from backend.config import Settings
 from backend.extension import Extension, installed_extensions
@@ -81,7 +90,7 @@ def create_app(
     )
     install_error_handlers(app)
     install_docs(app)
-    for module in (events, stats, alerts, reports, health, stream, replays):
+    for module in (events, stats, alerts, reports, report_parse, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)
     for extension in extensions:
