@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.alerts import OpenAlert
 from backend.domain.nights import night_window
+from backend.domain.schemas import ALERT_KINDS
 from backend.domain.tallies import FoldRow, Tally
-from backend.store.alerts import ALERTS_PREDICATE, opened_on
+from backend.store.alerts import opened_on
 from backend.store.changes import RECENT_EVENTS
 from backend.store.cursor import latest_cursor
 from backend.store.models import events_table
@@ -121,7 +122,8 @@ class NightTimelines:
         when it began), was stored or retracted after the cursor."""
         # Every condition uses an index range over what is new (seq is the primary key).
         mine = _E.c.night == night
-        earlier_alert = (_E.c.night < night) & text(ALERTS_PREDICATE)
+        # Bound parameters, not the alert index's predicate: what is new is a seq range.
+        earlier_alert = (_E.c.night < night) & _E.c.kind.in_(sorted(ALERT_KINDS))
         async with self._engine.connect() as conn:
             for concerned in (mine, earlier_alert):
                 new = select(_E.c.seq).where(_E.c.seq > after, concerned).limit(1)

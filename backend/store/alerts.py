@@ -13,10 +13,13 @@ Every query names the alerts as the partial index ix_events_alerts_occurred_at d
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.domain.alerts import (
@@ -30,11 +33,18 @@ from backend.domain.alerts import (
     interval_of,
     unmatched_of,
 )
-from backend.domain.nights import night_window
+from backend.domain.nights import night_of, night_window
+from backend.domain.schemas import ALERT_KINDS
+from backend.store.cursor import latest_cursor_on
 from backend.store.models import events_table
 
 _T = events_table
 ALERTS_PREDICATE = "kind IN ('alert_start', 'alert_end')"
+CACHED_INSTANTS = 16
+# Per engine: (instant, inclusive) -> (the cursor it is known current to, the alerts on).
+_CACHES: weakref.WeakKeyDictionary[
+    Engine, OrderedDict[tuple[datetime, bool], tuple[int, tuple[OpenAlert, ...]]]
+] = weakref.WeakKeyDictionary()
 
 
 def _alerts() -> ColumnElement[bool]:
@@ -74,7 +84,54 @@ def opened_query(instant: datetime, *, inclusive: bool = False) -> Select[Any]:
 async def opened_on(
     conn: AsyncConnection, instant: datetime, *, inclusive: bool = False
 ) -> list[OpenAlert]:
-    """The alerts on just before `instant` (with `inclusive`, just after it), by start."""
+    """The alerts on just before `instant` (with `inclusive`, just after it), by start.
+
+    Kept per engine and instant (a night's stats, snapshots and views all ask for its window
+    start): used again while no alert event before the instant was stored or retracted since.
+    """
+    cache = _CACHES.setdefault(conn.engine.sync_engine, OrderedDict())
+    key = (instant, inclusive)
+    cursor = await latest_cursor_on(conn)
+    cached = cache.get(key)
+    current = cached is not None and cached[0] <= cursor
+    if current and cached is not None:
+        fresh = cached[0] == cursor or not await _changed(conn, key, after=cached[0], upto=cursor)
+        if fresh:
+            cache[key] = (cursor, cached[1])
+            cache.move_to_end(key)
+            return list(cached[1])
+    opened = await _read_opened(conn, instant, inclusive=inclusive)
+    # Everything up to `cursor` is committed and was read; what came later is checked next time.
+    if cached is None or current:
+        cache[key] = (cursor, tuple(opened))
+        while len(cache) > CACHED_INSTANTS:
+            cache.popitem(last=False)
+    return opened
+
+
+async def _changed(
+    conn: AsyncConnection, key: tuple[datetime, bool], *, after: int, upto: int
+) -> bool:
+    """Whether an alert event before the instant was stored or retracted in (after, upto]."""
+    instant, inclusive = key
+    # Bound parameters, not ALERTS_PREDICATE: the planner must take the seq ranges (what is
+    # new), never the alert index (every alert before the instant).
+    alerts = _T.c.kind.in_(sorted(ALERT_KINDS))
+    for cursor in (_T.c.seq, _T.c.retracted_seq):
+        query = (
+            select(_T.c.seq)
+            .where(cursor > after, cursor <= upto, alerts, _before(instant, inclusive=inclusive))
+            .limit(1)
+        )
+        if (await conn.execute(query)).first() is not None:
+            return True
+    return False
+
+
+async def _read_opened(
+    conn: AsyncConnection, instant: datetime, *, inclusive: bool
+) -> list[OpenAlert]:
+    """opened_on without the cache: one query, whatever the history's length."""
     query = opened_query(instant, inclusive=inclusive)
     opened: dict[tuple[str, str | None], OpenAlert] = {}
     for region, area, occurred_at, seq in await conn.execute(query):
@@ -97,9 +154,19 @@ async def alert_events_on(
 
 
 async def alerts_at(engine: AsyncEngine, at: datetime) -> AlertFold:
-    """The alert state at `at`: every alert event up to and including it, whatever night."""
+    """The alert state at `at`: every alert event up to and including it, whatever night.
+
+    Read as the alerts on when at's night began (kept, see opened_on) and that night's alert
+    events up to `at`, so that asking for "now" again and again costs one night's events.
+    """
+    start = night_window(night_of(at))[0]
     async with engine.connect() as conn:
-        return AlertFold.starting_with(await opened_on(conn, at, inclusive=True))
+        if conn.dialect.name == "postgresql":
+            conn = await conn.execution_options(isolation_level="REPEATABLE READ")
+        async with conn.begin():
+            opened = await opened_on(conn, start)
+            events = await alert_events_on(conn, start, at, inclusive=True)
+    return fold_alerts(events, opened)
 
 
 async def _first_ends(

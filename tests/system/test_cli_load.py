@@ -104,9 +104,9 @@ def expected_stats(events: list[Record], night: str) -> Record:
     for event in events:
         if event["kind"].startswith("alert_") and night_of(event) <= night:
             at = datetime.fromisoformat(event["occurred_at"])
-            code = REGION_CODES.get(event["region"], event["region"])
-            if code not in latest_alert or latest_alert[code][0] < at:
-                latest_alert[code] = (at, event["kind"] == "alert_start")
+            alerted = str(REGION_CODES.get(event["region"], event["region"]))
+            if alerted not in latest_alert or latest_alert[alerted][0] < at:
+                latest_alert[alerted] = (at, event["kind"] == "alert_start")
     for event in tonight:
         region = event.get("region") or ("UA-30" if event.get("city") == "Kyiv" else None)
         code = REGION_CODES.get(region, region) if region is not None else None

@@ -137,3 +137,28 @@ async def test_the_alert_index_serves_the_read(rig: Rig) -> None:
             rows = await conn.execute(text(f"EXPLAIN QUERY PLAN {named}").bindparams(*binds))
         plan = " ".join(str(row) for row in rows)
     assert "ix_events_alerts_occurred_at" in plan
+
+
+async def test_what_is_kept_follows_late_reports_and_retractions(rig: Rig) -> None:
+    start = night_window(date(2025, 7, 5))[0]
+
+    async def regions() -> list[str]:
+        async with rig.engine.connect() as conn:
+            return sorted(alert.region for alert in await opened_on(conn, start))
+
+    await store(rig, [alert("a", "alert_start", "UA-30", start - timedelta(hours=2))])
+    assert await regions() == ["UA-30"]
+    assert await regions() == ["UA-30"]  # again, from what was kept
+    await store(rig, [event_of_tonight("t")])  # a change after the instant: nothing to redo
+    assert await regions() == ["UA-30"]
+    await store(rig, [alert("b", "alert_start", "UA-46", start - timedelta(days=9))])
+    assert await regions() == ["UA-30", "UA-46"]
+    await rig.writer.retract("a")
+    assert await regions() == ["UA-46"]
+    await store(rig, [alert("c", "alert_end", "UA-46", start - timedelta(days=1))])
+    assert await regions() == []
+
+
+def event_of_tonight(event_id: str) -> dict[str, Any]:
+    at = night_window(date(2025, 7, 5))[0] + timedelta(hours=3)
+    return alert(event_id, "alert_start", "UA-63", at)
