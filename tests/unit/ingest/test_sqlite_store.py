@@ -53,3 +53,36 @@ async def test_rows_written_raw_read_back_equal_through_sqlalchemy(tmp_path: Pat
     assert {name: stored[name] for name in row} == row
     assert stored["seq"] == 1
     assert stored["retracted_seq"] is None
+
+
+async def test_a_local_alert_s_area_is_written_raw_and_read_back(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    engine = create_engine(url)
+    await upgrade_database(engine)
+    event = EventIn.model_validate(
+        {
+            "id": "local-1",
+            "kind": "alert_start",
+            "region": "UA-63",
+            "area": "Kupiansk raion",
+            "occurred_at": "2025-07-04T11:30:00+03:00",
+        }
+    )
+    row = to_row(event, received_at=datetime(2025, 7, 4, 8, 31, tzinfo=UTC))
+    store = SqliteWriteStore(str(tmp_path / "db.sqlite"), synchronous="FULL")
+    await store.insert_group([InsertRequest([dict(row)], ["local-1"])])
+    # The same id with another area is a conflict, with the same area a duplicate.
+    other = {**row, "area": "Izium raion"}
+    plan = await store.insert_group(
+        [InsertRequest([dict(row)], ["local-1"]), InsertRequest([other], ["local-1"])]
+    )
+    await store.close()
+    async with engine.connect() as conn:
+        stored = (await conn.execute(select(events_table))).mappings().one()
+    await engine.dispose()
+    assert stored["area"] == "Kupiansk raion"
+    assert {name: stored[name] for name in row} == row
+    duplicate, conflict = plan.answers
+    assert not isinstance(duplicate, Exception)
+    assert duplicate.duplicates == 1
+    assert isinstance(conflict, Exception)
