@@ -52,9 +52,15 @@ class ApiFallthrough:
         if self._methods is None:  # built on first use: every route is registered by then
             self._methods = _method_table(self._api)
         allowed: set[str] = set()
+        literal: set[str] = set()
         for pattern, methods in self._methods:
             if pattern.match(path):
                 allowed |= methods
+                if "(?P<" not in pattern.pattern:
+                    literal |= methods
+        # A literal path (/reports/parse) is the endpoint its URL names, not a value of a
+        # template beside it (/reports/{report_id}): its own methods are the ones allowed.
+        allowed = literal or allowed
         if allowed:
             return error_response(
                 405, f"method {method} not allowed on {path}", {"Allow": ", ".join(sorted(allowed))}

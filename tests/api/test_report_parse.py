@@ -113,3 +113,9 @@ def test_bad_fields(client: TestClient, body: Any, status: int, field: str | Non
 def test_a_body_over_100_kb_is_a_413(client: TestClient) -> None:
     answer = parse(client, {"text": "я" * 60_000})
     assert answer.status_code == 413
+
+
+def test_other_methods_are_a_405_allowing_post(client: TestClient) -> None:
+    # /reports/parse is its own endpoint, not a report id of DELETE /reports/{id}.
+    answer = client.request("OPTIONS", "/api/v1/reports/parse", headers=AUTH)
+    assert (answer.status_code, answer.headers["Allow"]) == (405, "POST")
