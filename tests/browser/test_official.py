@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, expect
 
+from tests.helpers.air_force_posts import ISSUED, post_text
 from tests.helpers.counters import counters_from_stats
 from tests.helpers.pages import WatchedPage, open_night
 from tests.helpers.server_events import NIGHT, launches, other, post
@@ -110,3 +111,21 @@ def test_a_night_with_a_report_and_no_events_is_listed_and_shown(
     assert report.status_code == 200
     assert "Air Force report, 08:30" in report.text
     assert "not reported" in report.text
+
+
+def test_a_parsed_air_force_post_is_the_nights_figures_on_the_page(
+    watched_page: WatchedPage, dashboard_server: ServerProcess
+) -> None:
+    name = "03_2025-06-23_night.txt"
+    body = {"text": post_text(name), "issued_at": ISSUED[name].isoformat(), "store": True}
+    url = f"{dashboard_server.url}/api/v1/reports/parse"
+    answer = httpx.post(url, json=body, headers=AUTH, timeout=30)
+    assert answer.status_code == 201, answer.text
+    night = answer.json()["report"]["night"]
+    page = watched_page.page
+    page.goto(f"{dashboard_server.url}/?night={night}")
+    expect(page.locator("#connection-status")).to_have_text("live", timeout=15_000)
+    expect_counters(page, dashboard_server, night)
+    expect(page.locator("#count-drones-launched-source")).to_have_text("Air Force report, 09:20")
+    stored = httpx.get(f"{dashboard_server.url}/api/v1/nights/{night}/reports").json()
+    assert [report["text"] for report in stored] == [body["text"]]
