@@ -7,8 +7,9 @@ heavy part: a window function counts, for each alert event, the alert_ends of th
 rows per key on, whatever the history). The rules are those of backend/domain/alerts.py; the
 unit tests fold the same events both ways and compare.
 
-Every query names the alerts as the partial index ix_events_alerts_occurred_at does
-(migration 0004), literally, so that SQLite and PostgreSQL can prove the index applies.
+The reads of alert history name the alerts as the partial index ix_events_alerts_occurred_at
+does (migration 0004), literally, so that SQLite and PostgreSQL can prove the index applies;
+the check of what is new since a kept answer (opened_on's cache) deliberately does not.
 """
 
 from __future__ import annotations

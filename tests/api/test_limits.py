@@ -107,6 +107,7 @@ def test_every_string_field_of_an_event_is_bounded() -> None:
     assert _string_limits() == {
         "model": 64,
         "region": 100,
+        "area": 100,
         "city": 100,
         "source": 100,
         "note": 1000,
@@ -117,6 +118,8 @@ STRING_FIELDS: dict[str, tuple[int, dict[str, Any]]] = {
     "id": (64, {}),
     "model": (64, {}),
     "region": (100, {}),
+    # A local alert's raion or hromada: only on alert events.
+    "area": (100, {"kind": "alert_start", "weapon": None, "model": None, "region": "UA-32"}),
     "city": (100, {}),
     "source": (100, {}),
     "note": (1000, {}),
@@ -136,10 +139,11 @@ def test_a_string_over_its_limit_is_422_naming_the_field(client: TestClient, fie
     assert stored_count(client) == 0
 
 
-@pytest.mark.parametrize("field", ["model", "city", "source", "note"])
+@pytest.mark.parametrize("field", ["model", "area", "city", "source", "note"])
 def test_a_string_at_its_limit_is_accepted(client: TestClient, field: str) -> None:
-    limit, _ = STRING_FIELDS[field]
-    response = client.post("/api/v1/events", json=event(**{field: "x" * limit}), headers=AUTH)
+    limit, extra = STRING_FIELDS[field]
+    body = event(**{field: "x" * limit}, **extra)
+    response = client.post("/api/v1/events", json=body, headers=AUTH)
     assert response.status_code == 201, response.text
 
 
