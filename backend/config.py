@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     max_streams_per_client: int = 50
     # How often each worker checks the database for commits it was not told about.
     hub_poll_interval: float = 1.0
+    # What one anonymous connection may make a worker hold (docs/reliability.md, "Limits"):
+    # a request head (request line and headers) over this many bytes is a 431,
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024)
+    # a head not whole within this many seconds is a 408 (slowloris), a body likewise,
+    header_timeout: float = Field(default=10.0, gt=0)
+    body_timeout: float = Field(default=30.0, gt=0)
+    # connections open at once per worker (unset: the descriptor limit less 128),
+    max_connections: int | None = Field(default=None, ge=1)
+    # and a websocket message from a client over this many bytes closes it (1009): the
+    # service never reads what clients send on a stream.
+    ws_max_bytes: int = Field(default=16 * 1024, ge=1024)
 
     @field_validator("api_tokens", "view_tokens", "allowed_origins", mode="before")
     @classmethod

@@ -68,6 +68,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         ws_ping_timeout=20.0,
         # Deflate multiplies fan-out latency (docs/performance.md); frames are small anyway.
         ws_per_message_deflate=False,
+        # The service reads nothing clients send on a stream but its close.
+        ws_max_size=settings.ws_max_bytes,
+        # httptools with the limits uvicorn's own protocol lacks (backend/server/http_protocol.py).
+        http="backend.server.http_protocol:GuardedHttpToolsProtocol",
         proxy_headers=False,
     )
     return 0

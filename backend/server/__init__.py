@@ -1,0 +1,1 @@
+"""What `skywatch serve` runs under uvicorn below ASGI: the guarded HTTP protocol and its limits."""
