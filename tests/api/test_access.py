@@ -33,6 +33,8 @@ READS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/api/v1/stats", None),
     ("GET", f"/api/v1/events?night={NIGHT}", None),
     ("GET", "/api/v1/nights", None),
+    ("GET", "/api/v1/alerts", None),
+    ("GET", f"/api/v1/nights/{NIGHT}/alerts", None),
     ("GET", f"/api/v1/nights/{NIGHT}/report", None),
     ("POST", "/api/v1/replays", {"night": NIGHT}),
     ("GET", "/api/v1/replays/no-such-session", None),
