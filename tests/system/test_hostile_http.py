@@ -108,6 +108,7 @@ async def test_unfinished_heads_cost_no_memory(server: ServerProcess) -> None:
         assert answer is not None, "the server kept an oversized head open"
         assert answer == b"" or answer.startswith(b"HTTP/1.1 431 "), answer[:200]
     assert rss.peak - baseline < GROWTH_BOUND_MB, (baseline, rss.peak)
+    assert rss_mb(pid_of(server)) - baseline < GROWTH_BOUND_MB  # and after it ended
     with server.client() as client:
         assert client.get("/healthz").status_code == 200
 

@@ -24,7 +24,8 @@ from backend.stream.session import run_while_connected
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/replays", tags=["replays"])
-SessionId = Annotated[str, Path(max_length=36)]
+SESSION_ID_LENGTH = 36
+SessionId = Annotated[str, Path(max_length=SESSION_ID_LENGTH)]
 # A replay starts a moment before the night's first event, not at noon the day before.
 LEAD_IN = timedelta(minutes=1)
 # Every refusal a route can answer, so that clients (and the schema check) know them all.
@@ -105,10 +106,14 @@ async def replay_stream(
 ) -> None:
     """Snapshot at the position, then events as the replay clock passes them."""
     services: Services = websocket.app.state.services
-    session = await services.replays.get(session_id)
+    # A close reason is at most 123 bytes: one naming a longer id would be a protocol error
+    # (and a traceback per handshake); ids are uuids.
+    known = len(session_id) <= SESSION_ID_LENGTH
+    session = await services.replays.get(session_id) if known else None
     await websocket.accept()
     if session is None:
-        await websocket.close(code=4004, reason=f"no replay session {session_id!r}")
+        reason = f"no replay session {session_id!r}" if known else "no such replay session"
+        await websocket.close(code=4004, reason=reason)
         return
     streamer = ReplayStreamSession(services, session, websocket.send_text, poll_seconds=poll)
     serving = await run_while_connected(streamer.run(), websocket.receive)

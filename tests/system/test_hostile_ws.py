@@ -1,0 +1,111 @@
+"""What an anonymous client can make a real `skywatch serve` hold over websockets (issue 15).
+
+The service never reads what a client sends on a stream but its close, so a message over
+SKYWATCH_WS_MAX_BYTES closes the connection (1009) before it is held; a handshake naming an
+absurd replay session is closed with 4004 and a short reason, not a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.helpers.attack import PeakRss, rss_mb
+from tests.helpers.server_process import ServerProcess, sqlite_server
+
+WS_LIMIT = 8 * 1024
+STREAM = "/api/v1/stream?night=2025-07-04"
+# Growth allowed over the warmed-up server (generous for a loaded machine); without the
+# limit the attack below makes the server hold 30 x 4 MiB.
+GROWTH_BOUND_MB = 50.0
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server taking client websocket messages of at most 8 KiB."""
+    process = sqlite_server(tmp_path, "ws", SKYWATCH_WS_MAX_BYTES=str(WS_LIMIT))
+    try:
+        process.start()
+        yield process
+    finally:
+        process.stop()
+
+
+def pid_of(server: ServerProcess) -> int:
+    assert server.process is not None
+    return server.process.pid
+
+
+async def fragments(count: int, size: int) -> AsyncIterator[str]:
+    """The pieces of one text message that is never finished in time."""
+    piece = "f" * size
+    for _ in range(count):
+        yield piece
+        await asyncio.sleep(0)
+
+
+async def never_finished(ws: ClientConnection) -> int | None:
+    """Send a 4 MiB fragmented message; the close code the server answered it with."""
+    try:
+        await ws.send(fragments(64, 64 * 1024))
+        await asyncio.wait_for(ws.recv(), 10)
+    except ConnectionClosed:
+        pass
+    except TimeoutError:
+        return None
+    await ws.wait_closed()
+    return ws.close_code
+
+
+async def test_a_fragmented_message_over_the_limit_closes_the_stream(
+    server: ServerProcess,
+) -> None:
+    url = f"ws://127.0.0.1:{server.port}{STREAM}"
+    async with connect(url) as warm:
+        await warm.recv()
+    baseline = rss_mb(pid_of(server))
+    streams = []
+    for _ in range(30):
+        ws = await connect(url, max_size=None, open_timeout=10)
+        await ws.recv()  # the snapshot
+        streams.append(ws)
+    async with PeakRss(pid_of(server)) as rss:
+        codes = await asyncio.gather(*(never_finished(ws) for ws in streams))
+    # Closed by the server: 1009 (message too big), or 1006 when its close frame was lost to
+    # the reset of a socket the client was still writing to.
+    assert None not in codes
+    assert set(codes) <= {1009, 1006}, codes
+    assert rss.peak - baseline < GROWTH_BOUND_MB, (baseline, rss.peak)
+    assert rss_mb(pid_of(server)) - baseline < GROWTH_BOUND_MB  # and after it ended
+    # A message within the limit is taken (and ignored) like any other; one just over it
+    # is answered with 1009.
+    async with connect(url) as ws:
+        await ws.recv()
+        await ws.send("x" * (WS_LIMIT // 2))
+        await asyncio.wait_for(await ws.ping(), 10)
+        await ws.send("x" * (WS_LIMIT + 1))
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 10)
+    assert ws.close_code == 1009
+
+
+@pytest.mark.parametrize("length", [200, 3000])
+async def test_a_long_replay_session_id_is_closed_4004_in_one_line(
+    server: ServerProcess, length: int
+) -> None:
+    url = f"ws://127.0.0.1:{server.port}/api/v1/replays/{'a' * length}/stream"
+    before = len(server.log_text())
+    for _ in range(10):
+        async with connect(url, open_timeout=10) as ws:
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), 10)
+        assert ws.close_code == 4004
+        assert ws.close_reason == "no such replay session"
+    logged = server.log_text()[before:]
+    assert "Traceback" not in logged
+    assert "ProtocolError" not in logged
