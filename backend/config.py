@@ -32,7 +32,10 @@ class Settings(BaseSettings):
     # always is, and clients that send no Origin (not browsers) are never refused for it.
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = None
+    # Event batches and reports, after their write token; every other route's body (a replay
+    # control, a dashboard callback) is at most max_control_bytes.
     max_body_bytes: int = 8 * 1024 * 1024
+    max_control_bytes: int = Field(default=64 * 1024, ge=1024)
     max_batch_events: int = 10_000
     # FULL fsyncs the WAL at every commit: a 2xx then survives power loss, not only a crash.
     sqlite_synchronous: str = "FULL"

@@ -102,7 +102,9 @@ def create_app(
     app.mount("/", ApiFallthrough(pages[0] if pages else None, app))
     # Each added middleware wraps the ones before it: the last is outermost.
     app.add_middleware(HeadAsGet)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, small_bytes=settings.max_control_bytes
+    )
     # Outside the body limit: ingest reads its body with the same reader and limit.
     fast = _routes_of(events.router, events.post_events)
     app.add_middleware(FastPath, prefix=API_PREFIX, routes=fast)

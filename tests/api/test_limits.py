@@ -171,3 +171,24 @@ def test_streams_per_client_are_limited_and_released(limited: TestClient) -> Non
             first.__exit__(None, None, None)  # returns once the server has let it go
         with limited.websocket_connect(stream) as again:
             assert again.receive_json()["type"] == "snapshot"
+
+
+def test_a_replay_body_is_small_and_a_report_body_needs_a_token_first(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", api_tokens=[TOKEN])
+    with TestClient(create_app(settings)) as client:
+        control = b'{"night": "2025-07-04", "pad": "' + b"x" * settings.max_control_bytes + b'"}'
+        for path in ("/api/v1/replays", "/api/v1/replays/x/control"):
+            response = client.post(path, content=control, headers={**AUTH, **JSON})
+            assert response.status_code == 413, response.text
+            assert str(settings.max_control_bytes) in response.json()["detail"]
+        # A report batch may be large, but only once its write token is accepted.
+        response = client.post("/api/v1/reports", content=chunked(1024 * 1024), headers=JSON)
+        assert response.status_code == 401, response.text
+        assert response.headers["Connection"] == "close"
+        wrong = {"Authorization": "Bearer wrong", **JSON}
+        response = client.post("/api/v1/reports", content=control, headers=wrong)
+        assert response.status_code == 401, response.text
+        response = client.post("/api/v1/reports", content=control, headers={**AUTH, **JSON})
+        assert response.status_code == 422, response.text

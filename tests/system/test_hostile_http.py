@@ -204,3 +204,39 @@ async def test_slowloris_under_a_descriptor_limit_leaves_room_for_real_requests(
             writer.close()
     finally:
         server.stop()
+
+
+async def unfinished_chunked_post(port: int, path: str, total: int, token: bool) -> bytes | None:
+    """POST `total` bytes of a chunked body that never ends; the server's answer."""
+    reader, writer = await open_raw(port)
+    auth = f"Authorization: {AUTH['Authorization']}\r\n" if token else ""
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}".encode()
+        + b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    chunk = b"%x\r\n" % (64 * 1024) + b" " * (64 * 1024) + b"\r\n"
+    await send_until_refused(writer, chunk * (total // (64 * 1024)), piece=len(chunk))
+    answer = await answer_of(reader, wait=BODY_TIMEOUT + 10)
+    writer.close()
+    return answer
+
+
+async def test_anonymous_bodies_are_small_on_every_route(tmp_path: Path) -> None:
+    # A long body timeout: only the per-route limits can refuse these bodies.
+    server = start(tmp_path, "bodies", SKYWATCH_BODY_TIMEOUT="120")
+    try:
+        baseline = warm_up(server)
+        async with PeakRss(pid_of(server)) as rss:
+            answers = await asyncio.gather(
+                *(
+                    unfinished_chunked_post(server.port, path, 2 * 1024 * 1024, token=False)
+                    for path in ["/api/v1/replays", "/api/v1/reports"] * 25
+                )
+            )
+        for answer in answers:
+            assert answer is not None, "an anonymous body was held until it ended"
+            assert answer == b"" or answer.startswith((b"HTTP/1.1 413 ", b"HTTP/1.1 401 ")), answer
+        assert rss.peak - baseline < GROWTH_BOUND_MB, (baseline, rss.peak)
+        assert rss_mb(pid_of(server)) - baseline < GROWTH_BOUND_MB
+    finally:
+        server.stop()
