@@ -85,6 +85,14 @@ class EventIn(BaseModel):
     source: Annotated[str, Field(max_length=100)] | None = None
     note: Annotated[str, Field(max_length=1000)] | None = None
 
+    # PostgreSQL text cannot hold U+0000 (SQLite can): refused alike on both, never a 503.
+    @field_validator("model", "region", "area", "city", "source", "note", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character (U+0000)")
+        return value
+
     # Cross-field rules live on the field they concern so that the error names that field.
     @field_validator("weapon")
     @classmethod

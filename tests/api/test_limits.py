@@ -192,3 +192,17 @@ def test_a_replay_body_is_small_and_a_report_body_needs_a_token_first(
         assert response.status_code == 401, response.text
         response = client.post("/api/v1/reports", content=control, headers={**AUTH, **JSON})
         assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize("field", ["model", "region", "area", "city", "source", "note"])
+def test_a_nul_character_is_422_naming_the_field(client: TestClient, field: str) -> None:
+    alert = {"kind": "alert_start", "weapon": None, "model": None, "region": "UA-46"}
+    extra: dict[str, Any] = alert if field == "area" else {}
+    response = client.post(
+        "/api/v1/events", json=[event(), event(**{**extra, field: "a\x00b"})], headers=AUTH
+    )
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]
+    assert [(problem["index"], problem["field"]) for problem in problems] == [(1, field)]
+    assert "NUL" in problems[0]["msg"]
+    assert stored_count(client) == 0
