@@ -18,6 +18,7 @@ from websockets.exceptions import WebSocketException
 
 from backend.auth import read_token_file
 from backend.cli import import_alerts
+from backend.cli import follow as follow_command
 from backend.cli.import_csv import MAX_BATCH_REPORTS, run_import
 from backend.cli.load import LoadError, LoadReport, load_file
 from backend.cli.parse_report import add_arguments as parse_report_arguments
@@ -124,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
         "parse-report", help="read an Air Force morning post (kpszsu) into a report (JSON)"
     )
     parse_report_arguments(parse_report, DEFAULT_URL)
+
+    follow_command.add_parser(commands, os.environ.get("SKYWATCH_URL", DEFAULT_URL))
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -250,6 +253,10 @@ def _parse_report(args: argparse.Namespace, settings: Settings) -> int:
     return run_parse_report(args, lambda: _write_token(args, settings, "parse-report"))
 
 
+def _follow(args: argparse.Namespace, settings: Settings) -> int:
+    return follow_command.run(args, lambda: _local_token(settings))
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": serve,
     "load": _load,
@@ -258,6 +265,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "record": _record,
     "replay": _replay,
     "report": _report,
+    "follow": _follow,
     "parse-report": _parse_report,
 }
 
