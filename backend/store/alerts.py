@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from backend.domain.alert_wire import interval_of, unmatched_of
 from backend.domain.alerts import (
     ALERT_END,
     AlertEvent,
@@ -31,8 +32,6 @@ from backend.domain.alerts import (
     OpenAlert,
     alert_minutes,
     fold_alerts,
-    interval_of,
-    unmatched_of,
 )
 from backend.domain.nights import night_of, night_window
 from backend.domain.schemas import ALERT_KINDS

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from backend.api.deps import ServicesDep
 from backend.api.errors import ApiError, json_response
-from backend.domain.alerts import AlertsOut, NightAlertsOut, state_of
+from backend.domain.alert_wire import AlertsOut, NightAlertsOut, state_of
 from backend.domain.schemas import ErrorOut, NightLabel
 from backend.domain.times import parse_rfc3339
 from backend.store.alerts import alerts_at, night_alerts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from backend.domain.alert_wire import state_of
 from backend.domain.alerts import (
     AlertBook,
     AlertEvent,
@@ -12,7 +13,6 @@ from backend.domain.alerts import (
     OpenAlert,
     alert_minutes,
     fold_alerts,
-    state_of,
 )
 
 T0 = datetime(2025, 7, 4, 8, 30, tzinfo=UTC)  # 11:30 Kyiv time, half an hour before noon
