@@ -13,6 +13,7 @@ A row that cannot be read is reported with its line and why; nothing is posted t
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -122,6 +123,8 @@ def summarize(conversion: Conversion, name: str, seconds: float) -> str:
 def run_import(args: argparse.Namespace, write_token: Callable[[], str | None]) -> int:
     """`skywatch import-alerts` with its parsed arguments; the exit status."""
     began = time.monotonic()
+    # One line per batch from httpx would bury the progress bar and the summary.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print("skywatch import-alerts: --from is after --to", file=sys.stderr)
         return 2
