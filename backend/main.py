@@ -21,6 +21,8 @@ from backend.api.middleware.access import AccessControl, allow_page_scripts, ins
 from backend.api.middleware.body_limit import BodyLimit
 from backend.api.middleware.fast_path import FastPath
 from backend.api.middleware.head import HeadAsGet
+from backend.api.middleware.headers import SecurityHeaders
+from backend.api.middleware.page_guard import PageGuard
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.routes import (
     alerts,
@@ -101,6 +103,7 @@ def create_app(
     # Last: below every route, the page, and JSON refusals for what no API route took.
     app.mount("/", ApiFallthrough(pages[0] if pages else None, app))
     # Each added middleware wraps the ones before it: the last is outermost.
+    app.add_middleware(PageGuard)
     app.add_middleware(HeadAsGet)
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, small_bytes=settings.max_control_bytes
@@ -111,4 +114,6 @@ def create_app(
     app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
     # Outermost: no route, ingest fast path included, is reached unchecked.
     app.add_middleware(AccessControl, settings=settings)
+    # Around everything, refusals included.
+    app.add_middleware(SecurityHeaders)
     return app

@@ -9,7 +9,7 @@ the routed API, sign-in) goes through `read_body`, and every refusal is the API'
 from __future__ import annotations
 
 from starlette.requests import ClientDisconnect, Request
-from starlette.types import Receive, Scope
+from starlette.types import Message, Receive, Scope
 
 from backend.api.errors import ApiError
 
@@ -71,3 +71,17 @@ async def read_body(
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)
+
+
+def replayed(body: bytes, receive: Receive) -> Receive:
+    """A receive that yields an already read body once, then what the server sends next."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

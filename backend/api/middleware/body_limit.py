@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from backend.api.body import has_body, read_body
+from backend.api.body import has_body, read_body, replayed
 from backend.api.errors import ApiError, error_response
 from backend.auth import TokenBook
 
@@ -47,7 +47,7 @@ class BodyLimit:
         except ApiError as error:
             await error_response(error.status, error.detail, error.headers)(scope, receive, send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replayed(body, receive), send)
 
     def _limit_of(self, scope: Scope) -> int:
         path: str = scope["path"]
@@ -66,17 +66,3 @@ class BodyLimit:
         # The body is never read into this connection.
         error.headers["Connection"] = "close"
         raise error
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that yields the buffered body once, then what the server sends next."""
-    pending = True
-
-    async def replay() -> Message:
-        nonlocal pending
-        if pending:
-            pending = False
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
