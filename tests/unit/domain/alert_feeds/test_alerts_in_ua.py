@@ -37,7 +37,7 @@ def test_a_finished_alert_is_not_on_and_gives_its_end_time() -> None:
 
 
 def test_without_meta_the_answer_speaks_for_last_modified_else_the_poll() -> None:
-    payload = {"alerts": []}
+    payload: dict[str, Any] = {"alerts": []}
     modified = datetime(2025, 7, 3, 21, 0, tzinfo=UTC)
     assert parse_active(payload, polled_at=POLLED, last_modified=modified).at == modified
     assert parse_active(payload, polled_at=POLLED).at == POLLED

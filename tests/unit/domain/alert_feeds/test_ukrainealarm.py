@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from backend.domain.alert_feeds import ukrainealarm
-from backend.domain.alert_feeds.state import FeedGarbageError
+from backend.domain.alert_feeds.state import FeedGarbageError, Snapshot
 from tests.helpers.alert_feed_server import fixture
 
 POLLED = datetime(2025, 7, 3, 22, 0, tzinfo=UTC)
 
 
-def _snapshot(step: str) -> ukrainealarm.Snapshot:
+def _snapshot(step: str) -> Snapshot:
     places = ukrainealarm.read_regions(fixture("ukrainealarm", "regions.json"))
     items = ukrainealarm.read_alerts(fixture("ukrainealarm", f"{step}.json")["alerts"])
     return ukrainealarm.snapshot(items, places, polled_at=POLLED)
