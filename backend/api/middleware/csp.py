@@ -58,9 +58,10 @@ def _sources(values: Iterable[str]) -> str:
     return " ".join(dict.fromkeys(source_hash(value) for value in values))
 
 
-def inline_policy(page: str, *, plotly: bool = False) -> str:
+def inline_policy(page: str, *, plotly: bool = False, data_images: bool = False) -> str:
     """The policy of a self-contained page: its inline scripts by hash, and its inline styles
     by hash too unless it runs Plotly, which injects styles of its own (see above).
+    `data_images` allows data: URLs as images only (Swagger UI's CSS draws its icons so).
 
     Style attributes need 'unsafe-hashes' as well as their hash; that allows those exact
     attribute values and nothing else (no other inline style, and no inline event handler,
@@ -75,6 +76,11 @@ def inline_policy(page: str, *, plotly: bool = False) -> str:
         attributes = _sources(html.unescape(value) for value in _STYLE_ATTRIBUTE.findall(page))
         if attributes:
             styles = f"{styles} 'unsafe-hashes' {attributes}"
+    images = "img-src 'self' data:" if data_images else ""
     return _join(
-        "default-src 'self'", f"script-src 'self' {scripts}".rstrip(), styles.rstrip(), _FIXED
+        "default-src 'self'",
+        f"script-src 'self' {scripts}".rstrip(),
+        styles.rstrip(),
+        images,
+        _FIXED,
     )
