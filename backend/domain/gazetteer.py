@@ -27,12 +27,19 @@ class Place:
     region: str
     lat: float
     lon: float
+    # The Ukrainian name (cities.csv `name_uk`), for pages shown in Ukrainian.
+    name_uk: str = ""
 
 
 def _load() -> Mapping[str, tuple[Place, ...]]:
     text = files("backend.domain").joinpath("data/cities.csv").read_text(encoding="utf-8")
     rows = [
-        (Place(row["name_en"], row["region"], float(row["lat"]), float(row["lon"])), row)
+        (
+            Place(
+                row["name_en"], row["region"], float(row["lat"]), float(row["lon"]), row["name_uk"]
+            ),
+            row,
+        )
         for row in csv.DictReader(io.StringIO(text))
     ]
     index: dict[str, list[Place]] = {}
