@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # Pages on other origins whose websocket handshakes are accepted; the service's own origin
     # always is, and clients that send no Origin (not browsers) are never refused for it.
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Host headers answered (DNS rebinding); unset: localhost and the address serve binds,
+    # which `skywatch serve` passes on as SKYWATCH_BOUND_HOST (backend/api/middleware/hosts.py).
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    bound_host: str | None = None
     redis_url: str | None = None
     # Event batches and reports, after their write token; every other route's body (a replay
     # control, a dashboard callback) is at most max_control_bytes.
@@ -62,7 +66,7 @@ class Settings(BaseSettings):
     # service never reads what clients send on a stream.
     ws_max_bytes: int = Field(default=16 * 1024, ge=1024)
 
-    @field_validator("api_tokens", "view_tokens", "allowed_origins", mode="before")
+    @field_validator("api_tokens", "view_tokens", "allowed_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_tokens(cls, value: object) -> object:
         if isinstance(value, str):

@@ -14,6 +14,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from backend.api.errors import install_error_handlers
 from backend.api.fallthrough import ApiFallthrough
@@ -22,6 +23,7 @@ from backend.api.middleware.body_limit import BodyLimit
 from backend.api.middleware.fast_path import FastPath
 from backend.api.middleware.head import HeadAsGet
 from backend.api.middleware.headers import SecurityHeaders
+from backend.api.middleware.hosts import allowed_hosts
 from backend.api.middleware.page_guard import PageGuard
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.routes import (
@@ -114,6 +116,10 @@ def create_app(
     app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
     # Outermost: no route, ingest fast path included, is reached unchecked.
     app.add_middleware(AccessControl, settings=settings)
+    # Before anything is served: a request to a host name not allowed is a rebinding page.
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings), www_redirect=False
+    )
     # Around everything, refusals included.
     app.add_middleware(SecurityHeaders)
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from sqlalchemy.engine import make_url
@@ -52,6 +53,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     elif not settings.api_tokens:
         print(f"Write token: in {settings.token_file}")
     print(f"Skywatch on http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
+    # The default of SKYWATCH_ALLOWED_HOSTS (backend/api/middleware/hosts.py), for every worker.
+    os.environ["SKYWATCH_BOUND_HOST"] = args.host
     uvicorn.run(
         "backend.main:create_app",
         factory=True,

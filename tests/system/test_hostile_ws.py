@@ -8,9 +8,11 @@ absurd replay session is closed with 4004 and a short reason, not a traceback.
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -109,3 +111,38 @@ async def test_a_long_replay_session_id_is_closed_4004_in_one_line(
     logged = server.log_text()[before:]
     assert "Traceback" not in logged
     assert "ProtocolError" not in logged
+
+
+def handshake(port: int, host: str) -> bytes:
+    """The status line answering a websocket handshake naming `host` (and its own Origin)."""
+    request = (
+        f"GET {STREAM} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request.encode())
+        return conn.recv(65536).split(b"\r\n")[0]
+
+
+def test_a_rebound_host_name_is_refused(server: ServerProcess) -> None:
+    # DNS rebinding: evil.example now resolves to 127.0.0.1; its page's Origin matches Host.
+    assert handshake(server.port, "evil.example") == b"HTTP/1.1 400 Bad Request"
+    assert handshake(server.port, f"evil.example:{server.port}") == b"HTTP/1.1 400 Bad Request"
+    for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}"):
+        assert handshake(server.port, host) == b"HTTP/1.1 101 Switching Protocols"
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        assert client.get("/api/v1/nights", headers={"Host": "evil.example"}).status_code == 400
+        assert client.get("/api/v1/nights").status_code == 200
+
+
+def test_allowed_hosts_are_configurable(tmp_path: Path) -> None:
+    process = sqlite_server(tmp_path, "hosts", SKYWATCH_ALLOWED_HOSTS="skywatch.example.org")
+    try:
+        process.start()
+        with httpx.Client(base_url=process.url, timeout=10) as client:
+            named = {"Host": "skywatch.example.org"}
+            assert client.get("/api/v1/nights", headers=named).status_code == 200
+            assert client.get("/api/v1/nights", headers={"Host": "evil.example"}).status_code == 400
+    finally:
+        process.stop()
