@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     max_streams_per_client: int = 50
     # How often each worker checks the database for commits it was not told about.
     hub_poll_interval: float = 1.0
+    # Refused tokens (401s) one address may collect within the window before it gets 429s.
+    max_token_failures: int = Field(default=20, ge=1)
+    token_failure_window: float = Field(default=60.0, gt=0)
     # What one anonymous connection may make a worker hold (docs/reliability.md, "Limits"):
     # a request head (request line and headers) over this many bytes is a 431,
     max_header_bytes: int = Field(default=32 * 1024, ge=1024)

@@ -26,6 +26,7 @@ from backend.api.middleware.headers import SecurityHeaders
 from backend.api.middleware.hosts import allowed_hosts
 from backend.api.middleware.page_guard import PageGuard
 from backend.api.middleware.stream_limit import StreamLimit
+from backend.api.middleware.throttle import FailedTokenThrottle
 from backend.api.routes import (
     alerts,
     events,
@@ -116,6 +117,12 @@ def create_app(
     app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
     # Outermost: no route, ingest fast path included, is reached unchecked.
     app.add_middleware(AccessControl, settings=settings)
+    # Sees every 401, whoever answered it.
+    app.add_middleware(
+        FailedTokenThrottle,
+        limit=settings.max_token_failures,
+        window=settings.token_failure_window,
+    )
     # Before anything is served: a request to a host name not allowed is a rebinding page.
     app.add_middleware(
         TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings), www_redirect=False
