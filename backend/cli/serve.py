@@ -42,6 +42,11 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    # Only this user reads the data: the database, its WAL, the generated token (0600 in a
+    # 0700 directory). The umask is inherited by every worker and every file they create.
+    os.umask(0o077)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.data_dir.chmod(0o700)
     _upgrade(settings)
     if args.demo:
         loaded = asyncio.run(load_demo_if_empty(settings))
