@@ -36,6 +36,7 @@ from backend.api.routes import (
     reports,
     stats,
     stream,
+    trends,
 )
 from backend.api.routes.docs import install_docs
 from backend.config import Settings
@@ -95,7 +96,7 @@ def create_app(
     )
     install_error_handlers(app)
     install_docs(app)
-    for module in (events, stats, alerts, reports, report_parse, health, stream, replays):
+    for module in (events, stats, trends, alerts, reports, report_parse, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)
     for extension in extensions:

@@ -19,6 +19,7 @@ from backend.ingest.plan import (
 from backend.store.cursor import latest_cursor_sync
 from backend.store.db import SQLITE_IMMEDIATE, retrying_write
 from backend.store.models import events_table
+from backend.store.summaries import mark_event, mark_inserted
 
 # Any fixed number, the same in every process: it serializes writers so seqs follow commits.
 WRITE_LOCK_KEY = 7_040_725
@@ -68,6 +69,7 @@ class _CoreTransaction:
 
     def insert(self, rows: list[Row]) -> None:
         self._conn.execute(insert(_T), rows)
+        mark_inserted(self._conn, rows[0]["seq"], rows[-1]["seq"])
 
     def find(self, event_id: str) -> tuple[int, int | None] | None:
         query = select(_T.c.seq, _T.c.retracted_seq).where(_T.c.id == event_id)
@@ -80,3 +82,4 @@ class _CoreTransaction:
             .where(_T.c.id == event_id)
             .values(retracted_seq=retracted_seq, retracted_at=at)
         )
+        mark_event(self._conn, event_id)

@@ -28,6 +28,7 @@ from backend.ingest.plan import (
 from backend.store.cursor import LATEST_CURSOR_SQLITE, cursor_of
 from backend.store.db import WRITE_ATTEMPTS, apply_sqlite_pragmas
 from backend.store.models import from_epoch_micros, to_epoch_micros
+from backend.store.summaries import MARK_EVENT_SQLITE, MARK_INSERTED_SQLITE, new_token
 
 INSERT_COLUMNS = (
     "seq",
@@ -148,6 +149,9 @@ class _SqliteTransaction:
 
     def insert(self, rows: list[Row]) -> None:
         self._conn.executemany(_INSERT, [_stored_tuple(row) for row in rows])
+        # Seqs ascend within a plan: the nights of the range are those of these rows.
+        marks = (new_token(), rows[0]["seq"], rows[-1]["seq"])
+        self._conn.execute(MARK_INSERTED_SQLITE, marks)
 
     def find(self, event_id: str) -> tuple[int, int | None] | None:
         found = self._conn.execute(
@@ -161,3 +165,4 @@ class _SqliteTransaction:
             "UPDATE events SET retracted_seq = ?, retracted_at = ? WHERE id = ?",
             (retracted_seq, to_epoch_micros(at), event_id),
         )
+        self._conn.execute(MARK_EVENT_SQLITE, (new_token(), event_id))

@@ -1,4 +1,5 @@
-"""Database schema: the events with their seq cursor, replay sessions and official reports."""
+"""Database schema: the events with their seq cursor, replay sessions, official reports and
+the per-night summaries."""
 
 from __future__ import annotations
 
@@ -159,6 +160,26 @@ class Report(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class NightSummaryRow(Base):
+    """A night's summary (backend/domain/summaries.py) as JSON: what range answers read."""
+
+    __tablename__ = "night_summaries"
+
+    night: Mapped[date] = mapped_column(Date, primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+
+
+class NightDirty(Base):
+    """A night a write changed since its summary was folded; `token` changes at every mark."""
+
+    __tablename__ = "night_dirty"
+
+    night: Mapped[date] = mapped_column(Date, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+night_summaries_table: Table = NightSummaryRow.__table__  # type: ignore[assignment]
+night_dirty_table: Table = NightDirty.__table__  # type: ignore[assignment]
 reports_table: Table = Report.__table__  # type: ignore[assignment]
 replay_sessions_table: Table = ReplaySession.__table__  # type: ignore[assignment]
 events_table: Table = Event.__table__  # type: ignore[assignment]

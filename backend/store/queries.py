@@ -11,12 +11,12 @@ from sqlalchemy import Select, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backend.domain.nights import night_window
-from backend.domain.official import official_of, totals_of
+from backend.domain.ranges import listing_row
 from backend.domain.records import record_of
 from backend.domain.tallies import FoldRow, Tally, fold
 from backend.store.alerts import opened_on
 from backend.store.models import events_table
-from backend.store.reports import reports_by_night
+from backend.store.summaries import all_summaries
 
 _T = events_table
 _STREAM_PAGE = 2_000
@@ -144,34 +144,16 @@ async def nights(engine: AsyncEngine) -> list[dict[str, Any]]:
     return [{**row, "events": int(row["events"])} for row in rows]
 
 
-_OBSERVED = ("events", "launched", "shot_down", "suppressed", "impacts", "debris")
-
-
 async def nights_listing(engine: AsyncEngine) -> list[dict[str, Any]]:
     """GET /nights: every night with events or reports, oldest first, observed and official.
 
+    Read from the per-night summaries (backend/store/summaries.py), never from the events.
     The summary's own fields stay the observed totals (what they always were); `observed`
     repeats them as one object and `official` is the night's reports summed over weapons.
     A night with reports and no events has zero observed totals and null first_at/last_at.
     """
-    observed = {row["night"]: row for row in await nights(engine)}
-    reported = await reports_by_night(engine)
-    listing = []
-    for night in sorted(observed.keys() | reported.keys()):
-        row = observed.get(night) or {
-            "night": night,
-            **dict.fromkeys(_OBSERVED, 0),
-            "first_at": None,
-            "last_at": None,
-        }
-        listing.append(
-            {
-                **row,
-                "observed": {name: row[name] for name in _OBSERVED},
-                "official": totals_of(official_of(reported.get(night, []))),
-            }
-        )
-    return listing
+    rows = (listing_row(summary) for summary in await all_summaries(engine))
+    return [row for row in rows if row is not None]
 
 
 async def ping(engine: AsyncEngine) -> None:

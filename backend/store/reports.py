@@ -18,11 +18,12 @@ import orjson
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from backend.domain.records import IdConflictError
 from backend.domain.official import official_of, superseded_ids
+from backend.domain.records import IdConflictError
 from backend.domain.reports import StoredReport, canonical
 from backend.store.db import SQLITE_IMMEDIATE, retrying_write
 from backend.store.models import reports_table
+from backend.store.summaries import mark_nights, mark_report
 
 _R = reports_table
 
@@ -78,6 +79,7 @@ def _store(
         _check_supersedes(contents, nights)
         if new:
             conn.execute(insert(_R), [_row(content, received_at) for content in new.values()])
+            mark_nights(conn, (date.fromisoformat(content["night"]) for content in new.values()))
     return ReportsOutcome(len(new), len(contents) - len(new), ids)
 
 
@@ -118,6 +120,7 @@ async def retract_report(engine: AsyncEngine, report_id: str, *, now: datetime) 
             .where(_R.c.id == report_id, _R.c.retracted_at.is_(None))
             .values(retracted_at=now)
         )
+        await conn.run_sync(lambda sync: mark_report(sync, report_id))
         found = await conn.execute(select(_R.c.id).where(_R.c.id == report_id))
         return found.first() is not None
 

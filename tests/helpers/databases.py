@@ -40,10 +40,11 @@ def drop_postgres_database(url: str) -> None:
 
 
 async def truncate_events(url: str) -> None:
-    """Empty the events and reports tables of a PostgreSQL database, those it has yet."""
+    """Empty the events, reports and night summary tables of a PostgreSQL database, those it
+    has yet."""
     connection = await asyncpg.connect(_asyncpg_dsn(url))
     try:
-        for table in ("events", "reports"):
+        for table in ("events", "reports", "night_summaries", "night_dirty"):
             exists = await connection.fetchval(f"SELECT to_regclass('{table}') IS NOT NULL")
             if exists:
                 await connection.execute(f"TRUNCATE {table}")

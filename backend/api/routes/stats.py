@@ -12,11 +12,13 @@ from backend.api.deps import ServicesDep
 from backend.api.errors import ApiError, json_response
 from backend.api.params import NightParam
 from backend.domain.nights import current_night
+from backend.domain.ranges import range_stats
 from backend.domain.schemas import ErrorOut, NightSummary, StatsOut
 from backend.domain.tallies import stats_of
 from backend.domain.times import parse_night_label, parse_rfc3339
 from backend.store.queries import nights_listing, tally
 from backend.store.reports import official
+from backend.store.summaries import summaries_in
 
 router = APIRouter(tags=["stats"])
 
@@ -105,13 +107,10 @@ async def _range_stats(
         raise ApiError(422, "to: must be a night label like from")
     last = end or current_night()
     label = start if start == last else None
-    return {
-        **stats_of(await tally(services.engine, nights=(start, last)), night=label),
-        # Each night's counted reports, added up over the range (supersedes is per night).
-        "official": await official(services.engine, nights=(start, last)),
-        "from": start,
-        "to": last,
-    }
+    # The nights' summaries added up (official: each night's counted reports, supersedes
+    # being per night), never a fold of every event in the range.
+    before, summaries = await summaries_in(services.engine, start, last)
+    return {**range_stats(summaries, before, night=label), "from": start, "to": last}
 
 
 @router.get("/nights", response_model=list[NightSummary], summary="Every night with its totals")
