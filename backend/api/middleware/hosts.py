@@ -6,8 +6,9 @@ Only the Host header can tell, so requests (websockets included) naming a host t
 allowed are refused with 400 by Starlette's TrustedHostMiddleware.
 
 SKYWATCH_ALLOWED_HOSTS lists the names (`*.example.org` wildcards allowed, `*` for any)
-beside localhost, 127.0.0.1 and ::1, which are always allowed; unset, `skywatch serve` allows localhost and the address it is bound to (all of the
-machine's names and addresses when bound to every interface). An app not started by
+beside localhost, 127.0.0.1 and ::1, which are always allowed; unset, `skywatch serve`
+allows localhost and the address it is bound to (all of the machine's names and addresses
+when bound to every interface). An app not started by
 `skywatch serve` and given no list (the test client, another ASGI server) checks nothing.
 """
 
