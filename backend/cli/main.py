@@ -17,8 +17,8 @@ import httpx
 from websockets.exceptions import WebSocketException
 
 from backend.auth import read_token_file
-from backend.cli import import_alerts
 from backend.cli import follow as follow_command
+from backend.cli import import_alerts
 from backend.cli.import_csv import MAX_BATCH_REPORTS, run_import
 from backend.cli.load import LoadError, LoadReport, load_file
 from backend.cli.parse_report import add_arguments as parse_report_arguments
