@@ -19,11 +19,14 @@ class LoadError(Exception):
 
 
 def read_lines(path: Path) -> list[Line]:
-    """The recording's events; LoadError names the first bad line."""
+    """The recording's events; LoadError names the first bad line, or the unreadable file."""
     try:
         return read_recording(path)
     except RecordingError as error:
         raise LoadError(str(error)) from None
+    except OSError as error:
+        # The file, not the server: say which one and why ("No such file or directory").
+        raise LoadError(f"{path}: {error.strerror or error}") from None
 
 
 @dataclass(slots=True)

@@ -1,8 +1,10 @@
-"""The `skywatch` command: its arguments, and the commands that talk to a server over HTTP.
+"""The `skywatch` command: the commands that talk to a server over HTTP, and the dispatch.
 
-`serve` and `db upgrade` run the server itself (backend/cli/serve.py).
+`serve` and `db` run the server itself (backend/cli/serve.py, backend/cli/backup.py).
 """
 
+# Every module a command needs is imported inside that command: `skywatch --help` must not
+# pay for SQLAlchemy, pydantic and httpx (about 4 s on a loaded machine before this).
 from __future__ import annotations
 
 import argparse
@@ -10,131 +12,19 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-from websockets.exceptions import WebSocketException
+from backend.cli.arguments import parser
 
-from backend.auth import read_token_file
-from backend.cli import follow as follow_command
-from backend.cli import import_alerts
-from backend.cli.import_csv import MAX_BATCH_REPORTS, run_import
-from backend.cli.load import LoadError, LoadReport, load_file
-from backend.cli.parse_report import add_arguments as parse_report_arguments
-from backend.cli.parse_report import run as run_parse_report
-from backend.cli.record import bearer, record
-from backend.cli.repost import repost_file
-from backend.cli.serve import serve, upgrade
-from backend.config import Settings
-
-DEFAULT_URL = "http://127.0.0.1:8000"
-_READ_TOKEN_HELP = (
-    "view or write token, needed when the server sets SKYWATCH_VIEW_TOKENS "
-    "(default: SKYWATCH_TOKEN, else the local write token)"
-)
-
-
-def _batch_size(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 10_000:
-        raise argparse.ArgumentTypeError("must be between 1 and 10000")
-    return value
-
-
-def _night(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a night label (YYYY-MM-DD)") from None
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="skywatch", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    serve = commands.add_parser("serve", help="run the API and dashboard")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--access-log", action="store_true", help="log every request")
-    serve.add_argument(
-        "--demo", action="store_true", help="load the night of 3-4 July 2025 into an empty store"
-    )
-
-    load = commands.add_parser("load", help="post a JSON Lines recording to a server")
-    load.add_argument("file", type=Path)
-    load.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
-    load.add_argument("--token", default=None, help="write token (default: the local one)")
-    load.add_argument("--batch-size", type=_batch_size, default=1000, help="1-10000 events")
-
-    imports = commands.add_parser(
-        "import-csv",
-        help="post the Air Force dataset's CSV to a server as official reports (one per post "
-        "and night; national and regional), never as events",
-    )
-    imports.add_argument("file", type=Path, help="missile_attacks_daily.csv")
-    imports.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
-    imports.add_argument("--token", default=None, help="write token (default: the local one)")
-    imports.add_argument(
-        "--batch-size",
-        type=_batch_size,
-        default=MAX_BATCH_REPORTS,
-        help=f"reports per POST (at most {MAX_BATCH_REPORTS}, the server's limit)",
-    )
-    imports.add_argument(
-        "--night", type=_night, action="append", help="only this night (YYYY-MM-DD); repeatable"
-    )
-    imports.add_argument("--dry-run", action="store_true", help="check and count; post nothing")
-    imports.add_argument(
-        "--skip-bad", action="store_true", help="import the posts without a bad row anyway"
-    )
-    imports.add_argument(
-        "--output",
-        type=Path,
-        help="write the reports here as JSON Lines (one POST /api/v1/reports body a line) "
-        "instead of posting",
-    )
-
-    import_alerts.add_parser(commands, os.environ.get("SKYWATCH_URL", DEFAULT_URL), _batch_size)
-
-    rec = commands.add_parser("record", help="write the live stream as JSON Lines to stdout")
-    rec.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
-    rec.add_argument(
-        "--night", type=_night, default=None, help="YYYY-MM-DD (default: the current night)"
-    )
-    rec.add_argument("--duration", type=float, default=None, help="stop after N seconds")
-    rec.add_argument("--token", default=None, help=_READ_TOKEN_HELP)
-
-    rep = commands.add_parser("replay", help="post a recording into a server as if live")
-    rep.add_argument("file", type=Path)
-    rep.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
-    rep.add_argument("--token", default=None, help="write token (default: the local one)")
-    rep.add_argument("--speed", type=float, default=60.0, help="times faster than real time")
-    rep.add_argument(
-        "--rebase-now", action="store_true", help="shift times so the first event is now"
-    )
-
-    report = commands.add_parser("report", help="save a night's self-contained HTML report")
-    report.add_argument("night", type=date.fromisoformat, help="YYYY-MM-DD")
-    report.add_argument("-o", "--output", type=Path, default=None)
-    report.add_argument("--url", default=os.environ.get("SKYWATCH_URL", DEFAULT_URL))
-    report.add_argument("--token", default=None, help=_READ_TOKEN_HELP)
-
-    parse_report = commands.add_parser(
-        "parse-report", help="read an Air Force morning post (kpszsu) into a report (JSON)"
-    )
-    parse_report_arguments(parse_report, DEFAULT_URL)
-
-    follow_command.add_parser(commands, os.environ.get("SKYWATCH_URL", DEFAULT_URL))
-
-    db = commands.add_parser("db", help="database maintenance")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply migrations up to the newest")
-    return parser
+if TYPE_CHECKING:
+    from backend.cli.load import LoadReport
+    from backend.config import Settings
 
 
 def _local_token(settings: Settings) -> str | None:
+    from backend.auth import read_token_file
+
     if os.environ.get("SKYWATCH_TOKEN"):
         return os.environ["SKYWATCH_TOKEN"]
     if settings.api_tokens:
@@ -157,6 +47,10 @@ def _post_recording(
     command: str, path: Path, args: argparse.Namespace, token: str
 ) -> LoadReport | None:
     """Post a recording to --url; None (after saying why) when the file or server refused."""
+    import httpx
+
+    from backend.cli.load import LoadError, load_file
+
     try:
         return load_file(path, url=args.url, token=token, batch_size=args.batch_size)
     except LoadError as error:
@@ -181,10 +75,14 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.cli.import_csv import run_import
+
     return run_import(args, lambda: _write_token(args, settings, "import-csv"))
 
 
 def _import_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.cli import import_alerts
+
     return import_alerts.run_import(args, lambda: _write_token(args, settings, "import-alerts"))
 
 
@@ -195,6 +93,10 @@ def _read_token(args: argparse.Namespace, settings: Settings) -> str | None:
 
 
 def _record(args: argparse.Namespace, settings: Settings) -> int:
+    from websockets.exceptions import WebSocketException
+
+    from backend.cli.record import record
+
     token = _read_token(args, settings)
     try:
         written = record(
@@ -214,6 +116,11 @@ def _record(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
+    import httpx
+
+    from backend.cli.load import LoadError
+    from backend.cli.repost import repost_file
+
     token = _write_token(args, settings, "replay")
     if token is None:
         return 2
@@ -232,6 +139,10 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
+    import httpx
+
+    from backend.cli.record import bearer
+
     output: Path = args.output or Path(f"skywatch-{args.night}.html")
     headers = bearer(_read_token(args, settings))
     try:
@@ -250,15 +161,36 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _parse_report(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.cli.parse_report import run as run_parse_report
+
     return run_parse_report(args, lambda: _write_token(args, settings, "parse-report"))
 
 
 def _follow(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.cli import follow as follow_command
+
     return follow_command.run(args, lambda: _local_token(settings))
 
 
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.cli.serve import serve
+
+    return serve(args, settings)
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.cli import backup, serve
+
+    if args.db_command == "backup":
+        return backup.backup(args.file, settings)
+    if args.db_command == "restore":
+        return backup.restore(args.file, settings)
+    return serve.upgrade(settings)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-    "serve": serve,
+    "serve": _serve,
+    "db": _db,
     "load": _load,
     "import-csv": _import_csv,
     "import-alerts": _import_alerts,
@@ -270,13 +202,23 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 }
 
 
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # httpx logs a line per request at INFO (thousands during a replay), alembic one per
+        # plugin at every start.
+        for name in ("httpx", "httpcore", "websockets", "alembic.runtime.plugins"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    words = sys.argv[1:] if argv is None else argv
+    args = parser(words).parse_args(words)
+    _configure_logging(args.verbose)
+    from backend.config import Settings
+
     settings = Settings()
-    if args.command == "db":
-        return upgrade(settings)
     return _COMMANDS[args.command](args, settings)
 
 

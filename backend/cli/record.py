@@ -29,12 +29,13 @@ def record(
     duration: float | None,
     token: str | None = None,
 ) -> int:
-    """Write every event of the stream (backlog first) as JSON Lines; how many lines.
+    """Write every event of the stream (backlog first) as JSON Lines; how many events.
+
+    An event retracted while recording is written twice (then marked), and counted once.
 
     The token goes in the handshake's Authorization header (never the query string, which
     access logs print); a server with view tokens set refuses the handshake without one.
     """
-    written = 0
     known: dict[str, dict[str, Any]] = {}
     deadline = None if duration is None else time.monotonic() + duration
     stream_url = _stream_url(url, night=night)
@@ -47,9 +48,8 @@ def record(
                 break
             for line in _lines(message, known):
                 output.write(orjson.dumps(line).decode() + "\n")
-                written += 1
             output.flush()
-    return written
+    return len(known)
 
 
 def _lines(message: dict[str, Any], known: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -36,6 +36,11 @@ def _due(lines: list[Line], *, speed: float, shift: timedelta) -> list[tuple[flo
     return timed
 
 
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}m{rest:02d}s" if minutes else f"{rest}s"
+
+
 def repost_file(
     path: Path,
     *,
@@ -57,15 +62,26 @@ def repost_file(
     timed = _due(lines, speed=speed, shift=shift)
     headers = bearer(token)
     started = time.monotonic()
-    bar = ProgressBar(len(timed), f"replaying {path.name} at {speed:g}x")
     posted = 0
+    index = 0
+
+    def detail() -> str:
+        # Where the recording is (its time of the next event), and the wall time still to go.
+        position = timed[min(index, len(timed) - 1)][1].event["occurred_at"]
+        left = max(timed[-1][0] - (time.monotonic() - started), 0.0)
+        return f"at {position}, {posted} events posted, {_duration(left)} left"
+
+    bar = ProgressBar(len(timed), f"replaying {path.name} at {speed:g}x", detail=detail)
     with httpx.Client(base_url=url, timeout=30) as http:
-        index = 0
         while index < len(timed):
             offset = timed[index][0]
             wait = offset - (time.monotonic() - started)
-            if wait > 0:
-                sleep(wait)
+            while wait > 0:
+                # In slices, so that a quiet hour of the recording still shows its progress.
+                step = min(wait, 1.0)
+                sleep(step)
+                wait -= step
+                bar.refresh()
             batch = [line for due, line in timed[index:] if due <= offset]
             body = [
                 {**line.event, "id": f"{line.event['id']}{run_tag}"}

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import os
+import socket
 import sys
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from backend.auth import ensure_write_tokens
 from backend.config import Settings
@@ -20,7 +23,46 @@ from backend.store.db import create_engine
 from backend.store.migrations import upgrade_database
 
 
+class DatabaseUnreachableError(Exception):
+    """The configured database did not answer; the message names it and says what to do."""
+
+
+def _shown(settings: Settings) -> str:
+    return make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
+
+
+def _port_taken(host: str, port: int) -> str | None:
+    """Why (host, port) cannot be served, before anything is printed or migrated; None: free."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a previous run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} on {host} is already in use (another skywatch serve?): "
+                    f"stop it, or choose another port: skywatch serve --port {port + 1}, "
+                    f"make run PORT={port + 1}"
+                )
+            return f"cannot listen on {host}:{port}: {error.strerror or error}"
+    return None
+
+
 def _upgrade(settings: Settings) -> None:
+    """Migrate; DatabaseUnreachableError (one line, not a traceback) when it cannot connect."""
+    try:
+        _migrate(settings)
+    except (OSError, DBAPIError) as error:
+        cause = error.orig if isinstance(error, DBAPIError) else error
+        raise DatabaseUnreachableError(
+            f"cannot reach the database at {_shown(settings)}: {cause}; start it, or point "
+            "SKYWATCH_DATABASE_URL at one that runs"
+        ) from None
+
+
+def _migrate(settings: Settings) -> None:
     async def run() -> None:
         engine = create_engine(settings.resolved_database_url())
         try:
@@ -47,7 +89,15 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     os.umask(0o077)
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     settings.data_dir.chmod(0o700)
-    _upgrade(settings)
+    taken = _port_taken(args.host, args.port)
+    if taken is not None:
+        print(f"skywatch serve: {taken}", file=sys.stderr)
+        return 1
+    try:
+        _upgrade(settings)
+    except DatabaseUnreachableError as error:
+        print(f"skywatch serve: {error}", file=sys.stderr)
+        return 1
     if args.demo:
         loaded = asyncio.run(load_demo_if_empty(settings))
         if loaded:
@@ -87,7 +137,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def upgrade(settings: Settings) -> int:
     """Bring the configured database to the newest revision and say which one it is."""
-    _upgrade(settings)
-    shown = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
-    print(f"database at the newest revision: {shown}")
+    try:
+        _upgrade(settings)
+    except DatabaseUnreachableError as error:
+        print(f"skywatch db upgrade: {error}", file=sys.stderr)
+        return 1
+    print(f"database at the newest revision: {_shown(settings)}")
     return 0

@@ -62,6 +62,9 @@ def test_a_recording_of_the_live_stream_loads_back_unchanged(
         recording = run("record", "--url", source.url, "--night", NIGHT, "--duration", "5")
         poster.join()
     assert recording.returncode == 0, recording.stderr
+    # x3, retracted while recording, is written twice (then marked) and counted once.
+    assert len(recording.stdout.splitlines()) == 36
+    assert recording.stderr.strip().splitlines()[-1] == "recorded 35 events"
     path = tmp_path / "night.jsonl"
     path.write_text(recording.stdout)
     loaded = run("load", str(path), "--url", target.url, "--token", TOKEN)

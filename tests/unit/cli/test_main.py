@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 import uvicorn
 
 from backend.cli import main as cli
+from backend.cli.arguments import DEFAULT_URL, parser
 from tests.helpers.server_process import free_port
 
 COMMANDS = ("serve", "load", "import-csv", "import-alerts", "record", "replay", "report", "db")
@@ -17,7 +20,7 @@ COMMANDS = ("serve", "load", "import-csv", "import-alerts", "record", "replay", 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     """The arguments `skywatch <argv>` runs its command with (nothing is run)."""
-    return cli._parser().parse_args(argv)
+    return parser(argv).parse_args(argv)
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +90,7 @@ def test_load_defaults() -> None:
     args = parse(["load", "night.jsonl"])
     assert args.command == "load"
     assert args.file == Path("night.jsonl")
-    assert (args.url, args.token, args.batch_size) == (cli.DEFAULT_URL, None, 1000)
+    assert (args.url, args.token, args.batch_size) == (DEFAULT_URL, None, 1000)
 
 
 def test_load_parses_its_flags() -> None:
@@ -143,7 +146,7 @@ def test_import_csv_defaults() -> None:
     assert args.command == "import-csv"
     assert args.file == Path("attacks.csv")
     assert (args.url, args.token, args.batch_size, args.night) == (
-        cli.DEFAULT_URL,
+        DEFAULT_URL,
         None,
         1000,
         None,
@@ -186,7 +189,7 @@ def test_import_csv_refuses_a_night_that_does_not_exist(
 def test_record_defaults() -> None:
     args = parse(["record"])
     assert args.command == "record"
-    assert (args.url, args.night, args.duration, args.token) == (cli.DEFAULT_URL, None, None, None)
+    assert (args.url, args.night, args.duration, args.token) == (DEFAULT_URL, None, None, None)
 
 
 def test_record_parses_its_flags() -> None:
@@ -219,7 +222,7 @@ def test_replay_defaults() -> None:
     assert args.command == "replay"
     assert args.file == Path("night.jsonl")
     assert (args.url, args.token, args.speed, args.rebase_now) == (
-        cli.DEFAULT_URL,
+        DEFAULT_URL,
         None,
         60.0,
         False,
@@ -261,7 +264,7 @@ def test_report_parses_the_night_and_its_flags() -> None:
 def test_report_takes_the_long_output_flag_and_has_defaults() -> None:
     assert parse(["report", "2025-07-04", "--output", "x.html"]).output == Path("x.html")
     args = parse(["report", "2025-07-04"])
-    assert (args.output, args.url, args.token) == (None, cli.DEFAULT_URL, None)
+    assert (args.output, args.url, args.token) == (None, DEFAULT_URL, None)
 
 
 def test_report_refuses_a_night_that_is_not_a_label(capsys: pytest.CaptureFixture[str]) -> None:
@@ -350,3 +353,40 @@ def test_each_command_help_lists_its_flags(
     shown = capsys.readouterr().out
     for flag in flags:
         assert flag in shown
+
+
+HEAVY_MODULES = ("httpx", "sqlalchemy", "pydantic", "pydantic_settings", "uvicorn", "fastapi")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["serve", "--help"], ["load", "--help"]])
+def test_help_imports_no_heavy_module(argv: list[str]) -> None:
+    # What makes --help answer at once: no SQLAlchemy, pydantic or httpx to import first.
+    script = (
+        "import sys\nfrom backend.cli.main import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_verbose_before_or_after_the_command() -> None:
+    assert parse(["--verbose", "load", "f.jsonl"]).verbose is True
+    assert parse(["replay", "f.jsonl", "--verbose"]).verbose is True
+    assert parse(["replay", "f.jsonl"]).verbose is False
+
+
+def test_db_backup_and_restore_take_a_file() -> None:
+    assert (parse(["db", "backup", "b.db"]).db_command, parse(["db", "backup", "b.db"]).file) == (
+        "backup",
+        Path("b.db"),
+    )
+    assert parse(["db", "restore", "b.db"]).file == Path("b.db")
+
+
+def test_a_missing_file_is_named_not_the_server(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["load", "missing.jsonl", "--token", "t", "--url", closed_url()]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "skywatch load: missing.jsonl: No such file or directory"

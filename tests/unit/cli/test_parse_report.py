@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from backend.cli import main as cli
+from backend.cli.arguments import parser
 from tests.helpers.air_force_posts import ISSUED, post_text
 
 POST = "03_2025-06-23_night.txt"
@@ -84,7 +85,7 @@ def test_post_without_a_token_says_so(
 
 
 def test_flags_and_help(capsys: pytest.CaptureFixture[str]) -> None:
-    args = cli._parser().parse_args(["parse-report", "p.txt"])
+    args = parser(["parse-report"]).parse_args(["parse-report", "p.txt"])
     assert (args.file, args.issued_at, args.url, args.post, args.token) == (
         "p.txt",
         None,
