@@ -150,12 +150,24 @@ class EventOut(BaseModel):
     retracted: bool
 
 
+class IngestWarning(BaseModel):
+    """An event accepted without the place it should have (its batch index, the field)."""
+
+    index: int | None = None
+    field: str
+    msg: str
+
+
 class IngestResult(BaseModel):
     """What POST /events answers once the events are committed."""
 
     accepted: int
     duplicates: int
     seqs: list[int] = Field(description="The seq of each posted event, in the order posted.")
+    warnings: list[IngestWarning] = Field(
+        default_factory=list,
+        description="What was stored but could not be placed: an unknown city, no region.",
+    )
 
 
 class ErrorItem(BaseModel):

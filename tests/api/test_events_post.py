@@ -15,7 +15,7 @@ from tests.helpers.app_client import AUTH
 def test_single_event_is_stored_with_server_fields(client: TestClient) -> None:
     response = post(client, event(id="e-1", city="Kyiv"))
     assert response.status_code == 201
-    assert response.json() == {"accepted": 1, "duplicates": 0, "seqs": [1]}
+    assert response.json() == {"accepted": 1, "duplicates": 0, "seqs": [1], "warnings": []}
     [record] = client.get("/api/v1/events").json()
     assert record["id"] == "e-1"
     assert record["seq"] == 1
@@ -43,7 +43,12 @@ def test_same_id_same_content_is_a_counted_once_duplicate(client: TestClient) ->
     first = post(client, event(id="dup", count=5))
     again = post(client, event(id="dup", count=5))
     assert again.status_code == 200
-    assert again.json() == {"accepted": 0, "duplicates": 1, "seqs": first.json()["seqs"]}
+    assert again.json() == {
+        "accepted": 0,
+        "duplicates": 1,
+        "seqs": first.json()["seqs"],
+        "warnings": [],
+    }
     stats = client.get("/api/v1/stats", params={"night": "2025-07-04"}).json()
     assert stats["launched"]["drone"] == 5
 
@@ -68,7 +73,7 @@ def test_reused_id_with_other_content_is_409_and_changes_nothing(client: TestCli
 
 def test_same_id_twice_in_one_batch(client: TestClient) -> None:
     same = post(client, [event(id="b1"), event(id="b1")])
-    assert same.json() == {"accepted": 1, "duplicates": 1, "seqs": [1, 1]}
+    assert same.json() == {"accepted": 1, "duplicates": 1, "seqs": [1, 1], "warnings": []}
     other = post(client, [event(id="b2"), event(id="b2", count=9)])
     assert other.status_code == 409
     assert stored_count(client) == 1

@@ -13,6 +13,7 @@ from backend.api.body import read_body, require_json
 from backend.api.deps import ServicesDep, WriteAccess, check_write_token, get_services
 from backend.api.errors import RETRY_AFTER_SECONDS, ApiError, id_conflict, json_response
 from backend.api.params import NightParam, RegionParam
+from backend.domain.placement import placement_warnings
 from backend.domain.records import IdConflictError, dumps, to_row
 from backend.domain.schemas import (
     ErrorOut,
@@ -83,7 +84,12 @@ async def post_events(request: Request) -> Response:
         raise ApiError(
             503, "database unavailable: nothing was stored, retry", retry_after=RETRY_AFTER_SECONDS
         ) from None
-    answer = {"accepted": outcome.accepted, "duplicates": outcome.duplicates, "seqs": outcome.seqs}
+    answer = {
+        "accepted": outcome.accepted,
+        "duplicates": outcome.duplicates,
+        "seqs": outcome.seqs,
+        "warnings": placement_warnings(events, rows, batch=body.lstrip()[:1] == b"["),
+    }
     return json_response(answer, 201 if outcome.accepted else 200)
 
 
