@@ -1,63 +1,79 @@
-"""How the map shows air-raid alerts: a whole-oblast alert fills its oblast red; local alerts
-only (raions or hromadas, not the whole oblast) fill it a lighter red inside a dotted red
-outline. The legend names both, and the hover text says since when and where."""
+"""How the map shows air-raid alerts: a whole-oblast alert fills its oblast with the alert
+colour; local alerts only (raions or hromadas, not the whole oblast) hatch it in that colour
+inside a dashed outline. Fill against hatching tells the two apart without colour; the
+legend names both, and the hover text says since when and where."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from backend.domain.alerts import RegionAlert
-from backend.domain.nights import KYIV
+from dashboard import palette
+from dashboard.i18n import Texts
 
-ALERT = "#b62324"
-PARTIAL = "rgba(182, 35, 36, 0.35)"
+ALERT = palette.ALERT
 FULL_LABEL = "alert: whole oblast"
 PARTIAL_LABEL = "alert: part of the oblast"
+# Plotly's fill pattern for part of an oblast under alert: diagonal hatching.
+HATCH = {
+    "shape": "/",
+    "fgcolor": palette.ALERT,
+    "bgcolor": palette.LAND,
+    "size": 9,
+    "solidity": 0.4,
+}
 
 
-def fill_of(alert: RegionAlert | None, land: str) -> str:
-    """The oblast's fill colour."""
-    if alert is None:
-        return land
-    return ALERT if alert.state == "full" else PARTIAL
+def fill_of(alert: RegionAlert | None) -> str:
+    """The oblast's fill colour (under its hatching, for part of an oblast)."""
+    return palette.ALERT if alert is not None and alert.state == "full" else palette.LAND
 
 
-def outline_of(alert: RegionAlert | None, border: str) -> dict[str, Any]:
-    """The oblast's outline: dotted red for local alerts only."""
+def pattern_of(alert: RegionAlert | None) -> dict[str, Any] | None:
+    """The oblast's fill pattern: hatching under local alerts only, else none."""
+    return dict(HATCH) if alert is not None and alert.state == "partial" else None
+
+
+def outline_of(alert: RegionAlert | None) -> dict[str, Any]:
+    """The oblast's outline: dashed in the alert colour for local alerts only."""
     if alert is not None and alert.state == "partial":
-        return {"color": ALERT, "width": 2, "dash": "dot"}
-    return {"color": border, "width": 1}
+        return {"color": palette.ALERT, "width": 2, "dash": "dash"}
+    return {"color": palette.LAND_BORDER, "width": 1}
 
 
-def _since(instant: datetime) -> str:
-    return instant.astimezone(KYIV).strftime("%d %b %H:%M")
-
-
-def hover_of(alert: RegionAlert | None) -> str:
+def hover_of(alert: RegionAlert | None, t: Texts) -> str:
     """The alert line of the oblast's hover text."""
     if alert is None:
-        return "<br>no alert"
-    where = f"<br>local: {', '.join(alert.areas)}" if alert.areas else ""
+        return "<br>" + t("no air-raid alert")
+    since = t.moment(alert.since)
+    where = "<br>" + t("local: {areas}", areas=", ".join(alert.areas)) if alert.areas else ""
     if alert.state == "full":
-        return f"<br>air-raid alert, whole oblast, since {_since(alert.since)}{where}"
-    return f"<br>air-raid alert in part of the oblast, since {_since(alert.since)}{where}"
+        return "<br>" + t("air-raid alert, whole oblast, since {since}", since=since) + where
+    return "<br>" + t("air-raid alert in part of the oblast, since {since}", since=since) + where
 
 
-def legend_traces() -> list[dict[str, Any]]:
-    """Legend entries for the two alert states."""
-    return [
-        {
-            "type": "scatter",
-            "x": [None],
-            "y": [None],
-            "mode": "markers",
-            "marker": {"symbol": "square", "size": 12, "color": fill, "line": line},
-            "name": name,
-            "hoverinfo": "skip",
+def legend_traces(t: Texts) -> list[dict[str, Any]]:
+    """Legend entries for the two alert states: a filled and a hatched square."""
+    entries = []
+    for name, pattern in ((FULL_LABEL, None), (PARTIAL_LABEL, dict(HATCH))):
+        marker: dict[str, Any] = {
+            "symbol": "square",
+            "size": 16,
+            "color": palette.ALERT if pattern is None else palette.LAND,
+            "line": {"color": palette.ALERT, "width": 2},
         }
-        for name, fill, line in (
-            (FULL_LABEL, ALERT, {"width": 0}),
-            (PARTIAL_LABEL, PARTIAL, {"color": ALERT, "width": 2}),
+        entries.append(
+            {
+                "type": "scatter",
+                "x": [None, None],
+                "y": [None, None],
+                "mode": "lines",
+                "fill": "toself",
+                "fillcolor": marker["color"],
+                "line": {"color": palette.ALERT, "width": 2},
+                **({"fillpattern": pattern} if pattern else {}),
+                "name": t(name),
+                "hoverinfo": "skip",
+            }
         )
-    ]
+    return entries

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from dash import Dash, clientside_callback
 from dash.backends._fastapi import (
@@ -32,6 +33,7 @@ from backend.services import Services
 from dashboard import ids
 from dashboard.layout import layout
 from dashboard.official import official_view
+from dashboard.page_language import remember, request_language
 from dashboard.report import report_html
 from dashboard.source import ServiceSource
 from dashboard.state import fold_records
@@ -49,9 +51,24 @@ class _DashServer(FastAPIDashServer):  # type: ignore[misc]  # Dash is untyped h
     websocket_capability = False
 
 
+class _Dash(Dash):  # type: ignore[misc]  # Dash is untyped here
+    """Dash whose page names its language (`<html lang>`), the request's (page_language)."""
+
+    def interpolate_index(self, **kwargs: object) -> str:
+        page: str = super().interpolate_index(**kwargs)
+        return page.replace("<html>", f'<html lang="{request_language()}">', 1)
+
+
+async def _remember_language(request: Request, call_next: Any) -> Any:
+    """A page asked for with ?lang= keeps that language for its layout request (a cookie)."""
+    response = await call_next(request)
+    remember(request, response)
+    return response
+
+
 def create_dash() -> Dash:
     """The Dash app: layout, assets served locally, one clientside callback."""
-    dash_app = Dash(
+    dash_app = _Dash(
         __name__,
         backend=_DashServer,
         title="Skywatch",
@@ -61,6 +78,7 @@ def create_dash() -> Dash:
         compress=False,
     )
     dash_app.layout = layout
+    dash_app.server.middleware("http")(_remember_language)
     # Picking another night loads the page for it (the stream follows the page's night).
     clientside_callback(
         "function(value) { return window.skywatch.nightSearch(value); }",

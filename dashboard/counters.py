@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dashboard import ids
+from dashboard.i18n import Texts, texts
 from dashboard.official import Official, sum_stated
 from dashboard.state import DashboardState
 
@@ -78,27 +79,37 @@ def _official(official: Official) -> dict[str, int | None]:
     }
 
 
-def _caption(official: Official, *, stated: bool, observed: int | None, split: bool) -> str:
+def _caption(
+    official: Official, t: Texts, *, stated: bool, observed: int | None, split: bool
+) -> str:
+    caption = official.caption_in(t)
     if not stated:
         # Since July 2025 the Air Force gives one "shot down or suppressed" figure.
-        said = "not reported separately" if split else "not reported"
-        return f"{said} · {official.caption}"
+        said = t("not reported separately") if split else t("not reported")
+        return f"{said} · {caption}"
     if observed:
-        return f"{official.caption} · observed {number(observed)}"
-    return official.caption
+        return f"{caption} · " + t("observed {count}", count=number(observed))
+    return caption
 
 
-def _observed_counters(state: DashboardState) -> dict[str, Counter]:
+def _observed_counters(state: DashboardState, t: Texts, *, in_progress: bool) -> dict[str, Counter]:
+    observed = t(OBSERVED)
     shown = {
-        element: Counter(number(value), LABELS[element], OBSERVED)
+        element: Counter(number(value), t(LABELS[element]), observed)
         for element, value in _observed(state).items()
     }
     rate = state.tally.neutralized_rate
-    shown[ids.NEUTRALIZED_RATE] = Counter(percent(rate), LABELS[ids.NEUTRALIZED_RATE], OBSERVED)
+    # While drones are in the air and none is reported down yet, 0 % says more than is known.
+    if in_progress and not (
+        sum(state.tally.shot_down.values()) + sum(state.tally.suppressed.values())
+    ):
+        rate = None
+    label = t(LABELS[ids.NEUTRALIZED_RATE])
+    shown[ids.NEUTRALIZED_RATE] = Counter(t.percent(rate), label, observed)
     return shown
 
 
-def _official_counters(state: DashboardState, official: Official) -> dict[str, Counter]:
+def _official_counters(state: DashboardState, official: Official, t: Texts) -> dict[str, Counter]:
     observed = _observed(state)
     neutralized_stated = _stated(official, "neutralized") is not None
     shown: dict[str, Counter] = {}
@@ -107,16 +118,24 @@ def _official_counters(state: DashboardState, official: Official) -> dict[str, C
         label = OFFICIAL_IMPACTS_LABEL if element == ids.IMPACTS else LABELS[element]
         # Impacts and places hit are different counts: no "observed" beside places hit.
         seen = None if element == ids.IMPACTS else observed[element]
-        caption = _caption(official, stated=value is not None, observed=seen, split=split)
-        shown[element] = Counter(number(value), label, caption)
+        caption = _caption(official, t, stated=value is not None, observed=seen, split=split)
+        shown[element] = Counter(number(value), t(label), caption)
     rate = official.figures["neutralized_rate"]
-    caption = _caption(official, stated=rate is not None, observed=None, split=False)
-    shown[ids.NEUTRALIZED_RATE] = Counter(percent(rate), LABELS[ids.NEUTRALIZED_RATE], caption)
+    caption = _caption(official, t, stated=rate is not None, observed=None, split=False)
+    label = t(LABELS[ids.NEUTRALIZED_RATE])
+    shown[ids.NEUTRALIZED_RATE] = Counter(t.percent(rate), label, caption)
     return shown
 
 
-def counters(state: DashboardState) -> dict[str, Counter]:
-    """Every counter by element id, in the page's order."""
+def counters(
+    state: DashboardState, t: Texts | None = None, *, in_progress: bool = False
+) -> dict[str, Counter]:
+    """Every counter by element id, in the page's order; `in_progress` while the night's
+    attack may still be in the air (the live night, a replay before its end)."""
+    t = t or texts("en")
     official = state.official
-    shown = _observed_counters(state) if official is None else _official_counters(state, official)
+    if official is None:
+        shown = _observed_counters(state, t, in_progress=in_progress)
+    else:
+        shown = _official_counters(state, official, t)
     return {element: shown[element] for element in ids.COUNTERS}

@@ -1,17 +1,22 @@
-"""Pure functions from a night's state to what each element on the page shows."""
+"""Pure functions from a night's state to what the timeline, the feed and the label show.
+
+The timeline spans the night's whole 12:00-12:00 Kyiv window in fixed 10-minute bins, so
+any night's chart reads the same; a night known only from a summary report has no times to
+bin and shows its figures per weapon instead.
+"""
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from backend.domain.nights import KYIV
-from backend.domain.regions import REGIONS
-from dashboard.alert_map import ALERT, fill_of, hover_of, legend_traces, outline_of
-from dashboard.geometry import outlines
+from dashboard import palette
+from dashboard.i18n import Texts, texts
 from dashboard.interceptions import WEAPON_LABELS
+from dashboard.map_figure import MARKER_MAX, map_figure
 from dashboard.state import BIN, DashboardState
+
+__all__ = ["MARKER_MAX", "feed_rows", "map_figure", "night_label", "timeline_figure"]
 
 KIND_LABELS = {
     "launch": "launched",
@@ -22,32 +27,29 @@ KIND_LABELS = {
     "alert_start": "air-raid alert",
     "alert_end": "alert over",
 }
-INK = "#e6edf3"
-MUTED = "#8b949e"
-PAPER = "#0d1117"
-LAND = "#161b22"
-BORDER = "#30363d"
-LAUNCH = "#f0883e"
-NEUTRALIZED = "#3fb950"
-IMPACT = "#ff4d4f"
-DEBRIS = "#d29922"
-CITY_CODES = frozenset({"UA-30", "UA-40"})
-MARKER_MIN = 6.0
-# Markers grow with the square root of the count up to this size, so one big city cannot
-# cover its neighbours.
-MARKER_MAX = 30.0
+# Old names of the palette's colours, for the modules that import them from here.
+INK, MUTED, PAPER, LAND, BORDER = (
+    palette.INK,
+    palette.MUTED,
+    palette.PAPER,
+    palette.PANEL,
+    palette.BORDER,
+)
+BINS = int(timedelta(hours=24) / BIN)
 
 
-def feed_rows(state: DashboardState) -> list[dict[str, Any]]:
-    """The latest events, newest first, in Kyiv time."""
+def feed_rows(state: DashboardState, t: Texts | None = None) -> list[dict[str, Any]]:
+    """The latest events, newest first, in Kyiv time, places named in the page's language."""
+    t = t or texts("en")
     rows = []
     for record in state.feed:
-        what = KIND_LABELS.get(record["kind"], record["kind"])
-        weapon = record["model"] or WEAPON_LABELS.get(record["weapon"] or "", "")
-        where = record["city"] or (REGIONS[record["region"]].name_en if record["region"] else "")
+        what = t(KIND_LABELS.get(record["kind"], record["kind"]))
+        weapon = record["model"] or t(WEAPON_LABELS.get(record["weapon"] or "", ""))
+        region = record["region"]
+        where = t.place(record["city"], region) or (t.region(region) if region else "")
         rows.append(
             {
-                "time": record["occurred_at"].astimezone(KYIV).strftime("%H:%M"),
+                "time": t.time(record["occurred_at"]),
                 "event": f"{record['count']} {what}" if record["count"] > 1 else what,
                 "weapon": weapon,
                 "where": where,
@@ -57,174 +59,153 @@ def feed_rows(state: DashboardState) -> list[dict[str, Any]]:
 
 
 def _axis(**extra: Any) -> dict[str, Any]:
-    return {"showgrid": False, "zeroline": False, "color": MUTED, **extra}
+    return {"showgrid": False, "zeroline": False, "color": palette.MUTED, **extra}
 
 
-def map_figure(state: DashboardState) -> dict[str, Any]:
-    """Oblasts (red under a whole-oblast alert, lighter under local ones) and sized markers
-    where things happened."""
-    states = state.tally.alert_states()
-    alerts = set(states)
-    traces: list[dict[str, Any]] = []
-    # Kyiv and Sevastopol are holes in their oblasts: draw the cities last, on top.
-    ordered = sorted(outlines(), key=lambda outline: outline.code in CITY_CODES)
-    for outline in ordered:
-        lons, lats = outline.path()
-        alert = states.get(outline.code)
-        region = state.tally.by_region.get(outline.code)
-        hover = f"<b>{REGIONS[outline.code].name_en}</b>" + hover_of(alert)
-        if region is not None:
-            hover += (
-                f"<br>impacts {region.impacts} · debris {region.debris}"
-                f" · shot down {region.shot_down}"
-            )
-        traces.append(
-            {
-                "type": "scatter",
-                "x": lons,
-                "y": lats,
-                "mode": "lines",
-                "fill": "toself",
-                "fillcolor": fill_of(alert, LAND),
-                "line": outline_of(alert, BORDER),
-                "hoveron": "fills",
-                "hoverinfo": "text",
-                "text": hover,
-                "name": outline.code,
-                "showlegend": False,
-            }
-        )
-    places = sorted(state.places.values(), key=lambda place: -place.total)
-    if places:
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [place.lon for place in places],
-                "y": [place.lat for place in places],
-                "mode": "markers",
-                "marker": {
-                    "size": [
-                        min(MARKER_MAX, MARKER_MIN + 4 * math.sqrt(place.total)) for place in places
-                    ],
-                    "color": [
-                        IMPACT if place.impacts else DEBRIS if place.debris else NEUTRALIZED
-                        for place in places
-                    ],
-                    "line": {"color": PAPER, "width": 1},
-                    "opacity": 0.8,
-                },
-                "hoverinfo": "text",
-                "text": [
-                    f"<b>{place.label}</b><br>impacts {place.impacts}<br>"
-                    f"shot down {place.shot_down}<br>debris {place.debris}"
-                    for place in places
-                ],
-                "name": "places",
-                "showlegend": False,
-            }
-        )
-    alerted_cities = sorted(alerts & CITY_CODES)
-    if alerted_cities:
-        # Kyiv and Sevastopol are a few pixels wide and markers sit on them: ring them.
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [REGIONS[code].marker[1] for code in alerted_cities],
-                "y": [REGIONS[code].marker[0] for code in alerted_cities],
-                "mode": "markers",
-                "marker": {
-                    "symbol": "circle-open",
-                    "size": MARKER_MAX + 14,
-                    "color": ALERT,
-                    "line": {"width": 4, "color": ALERT},
-                },
-                "hoverinfo": "text",
-                "text": [
-                    f"<b>{REGIONS[code].name_en}</b><br>air-raid alert" for code in alerted_cities
-                ],
-                "name": "city alerts",
-                "showlegend": False,
-            }
-        )
-    traces += [
-        {
-            "type": "scatter",
-            "x": [None],
-            "y": [None],
-            "mode": "markers",
-            "marker": {"size": 10, "color": color},
-            "name": name,
-            "hoverinfo": "skip",
-        }
-        for name, color in (("impact", IMPACT), ("debris", DEBRIS), ("shot down", NEUTRALIZED))
-    ]
-    traces += legend_traces()
-    # Longitude degrees shrink with latitude: keep the country's shape at 48.5° N.
-    ratio = 1 / math.cos(math.radians(48.5))
+def _layout(t: Texts, font_size: float, **extra: Any) -> dict[str, Any]:
     return {
-        "data": traces,
-        "layout": {
-            "paper_bgcolor": PAPER,
-            "plot_bgcolor": PAPER,
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "xaxis": _axis(visible=False, range=[22.0, 40.4], fixedrange=True),
-            "yaxis": _axis(
-                visible=False,
-                range=[44.2, 52.5],
-                scaleanchor="x",
-                scaleratio=ratio,
-                fixedrange=True,
-            ),
-            "hoverlabel": {"bgcolor": LAND, "font": {"color": INK}},
-            "legend": {"x": 0, "y": 0, "font": {"color": INK}, "bgcolor": "rgba(0,0,0,0)"},
-            "dragmode": False,
-            "uirevision": "map",
-        },
+        "barmode": "group",
+        "bargap": 0.15,
+        "paper_bgcolor": palette.PAPER,
+        "plot_bgcolor": palette.PAPER,
+        "font": {"color": palette.INK, "size": font_size},
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        "uirevision": "timeline",
+        **extra,
     }
 
 
-def timeline_figure(state: DashboardState) -> dict[str, Any]:
-    """Launched and neutralized per 10 minutes across the night, in Kyiv time."""
-    start = state.window_start
-    indices = sorted(state.timeline)
-    times = [(start + BIN * index).astimezone(KYIV).replace(tzinfo=None) for index in indices]
-    launched = [state.timeline[index][0] for index in indices]
-    neutralized = [state.timeline[index][1] for index in indices]
-    first = start.astimezone(KYIV).replace(tzinfo=None) + timedelta(hours=6)
-    last = first + timedelta(hours=18)
+def _bars(name: str, x: list[Any], y: list[int], colour: str, hatched: bool) -> dict[str, Any]:
+    marker: dict[str, Any] = {"color": colour, "line": {"color": palette.PAPER, "width": 0.5}}
+    if hatched:
+        # The second channel beside colour: the neutralized bars are hatched.
+        marker["pattern"] = {
+            "shape": "/",
+            "fgcolor": palette.PAPER,
+            "bgcolor": colour,
+            "solidity": 0.3,
+        }
+    return {"type": "bar", "x": x, "y": y, "name": name, "marker": marker}
+
+
+def _weapon_figure(state: DashboardState, t: Texts, font_size: float) -> dict[str, Any]:
+    """Launched and neutralized per weapon class from the night's reports (no times)."""
+    assert state.official is not None
+    launched: dict[str, int | None] = state.official.figures["launched"]
+    neutralized: dict[str, int | None] = state.official.figures["neutralized"]
+    weapons = [weapon for weapon, value in launched.items() if value]
+    names = [t(WEAPON_LABELS.get(weapon, weapon)) for weapon in weapons]
     return {
         "data": [
-            {
-                "type": "bar",
-                "x": times,
-                "y": launched,
-                "name": "launched",
-                "marker": {"color": LAUNCH},
-            },
-            {
-                "type": "bar",
-                "x": times,
-                "y": neutralized,
-                "name": "shot down or lost to EW",
-                "marker": {"color": NEUTRALIZED},
-            },
+            _bars(t("launched"), names, [launched[w] or 0 for w in weapons], palette.LAUNCH, False),
+            _bars(
+                t("neutralized"),
+                names,
+                [neutralized.get(w) or 0 for w in weapons],
+                palette.NEUTRALIZED,
+                True,
+            ),
         ],
-        "layout": {
-            "barmode": "group",
-            "bargap": 0.1,
-            "paper_bgcolor": PAPER,
-            "plot_bgcolor": PAPER,
-            "font": {"color": INK},
-            "margin": {"l": 40, "r": 10, "t": 10, "b": 30},
-            "legend": {"orientation": "h", "y": 1.1, "x": 0},
-            "xaxis": _axis(range=[first, last], tickformat="%H:%M", type="date"),
-            "yaxis": _axis(gridcolor=BORDER, showgrid=True),
-            "uirevision": "timeline",
-        },
+        "layout": _layout(
+            t,
+            font_size,
+            xaxis=_axis(automargin=True),
+            yaxis=_axis(
+                gridcolor=palette.BORDER, showgrid=True, automargin=True, rangemode="tozero"
+            ),
+            annotations=[_note(t("summary report: no times, figures per weapon"))],
+        ),
     }
 
 
-def night_label(state: DashboardState) -> str:
+def _note(text: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1,
+        "y": 1.02,
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"color": palette.MUTED},
+    }
+
+
+def timeline_figure(
+    state: DashboardState,
+    t: Texts | None = None,
+    *,
+    now: datetime | None = None,
+    font_size: float = 14,
+) -> dict[str, Any]:
+    """Launched and neutralized per 10 minutes over the whole night, in Kyiv time; `now`
+    draws the "now" line (the live clock, or a replay's position)."""
+    t = t or texts("en")
+    if not state.timeline and state.official is not None:
+        return _weapon_figure(state, t, font_size)
+    start = state.window_start
+    # Bars sit at their bin's middle, so a bar never reaches into the next bin.
+    times = [
+        t.moment(start + BIN * index + BIN / 2, form="yyyy-MM-dd HH:mm:ss") for index in range(BINS)
+    ]
+    counts = [state.timeline.get(index, [0, 0]) for index in range(BINS)]
+    launched = [row[0] for row in counts]
+    neutralized = [row[1] for row in counts]
+    first = t.moment(start, form="yyyy-MM-dd HH:mm")
+    last = t.moment(start + BIN * BINS, form="yyyy-MM-dd HH:mm")
+    shapes = []
+    if now is not None and start <= now <= start + BIN * BINS:
+        at = t.moment(now, form="yyyy-MM-dd HH:mm:ss")
+        shapes.append(
+            {
+                "type": "line",
+                "x0": at,
+                "x1": at,
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": palette.INK, "width": 2, "dash": "dot"},
+            }
+        )
+    empty = not any(launched) and not any(neutralized)
+    return {
+        "data": [
+            _bars(t("launched"), times, launched, palette.LAUNCH, False),
+            _bars(t("shot down or lost to EW"), times, neutralized, palette.NEUTRALIZED, True),
+        ],
+        "layout": _layout(
+            t,
+            font_size,
+            bargap=0.05,
+            xaxis=_axis(
+                range=[first, last],
+                tickformat="%H:%M",
+                type="date",
+                dtick=3 * 3600 * 1000,
+                automargin=True,
+            ),
+            # An empty night's axis starts at 0, not at -1.
+            yaxis=_axis(
+                gridcolor=palette.BORDER,
+                showgrid=True,
+                rangemode="tozero",
+                automargin=True,
+                **({"range": [0, 5]} if empty else {}),
+            ),
+            shapes=shapes,
+            annotations=[_note(t("Kyiv time, per 10 minutes"))],
+        ),
+    }
+
+
+def night_label(state: DashboardState, t: Texts | None = None) -> str:
     """The night as people say it: the evening and the morning."""
+    t = t or texts("en")
     evening = state.night - timedelta(days=1)
-    return f"Night of {evening:%-d} to {state.night:%-d %B %Y}"
+    return t(
+        "Night of {evening} to {morning}",
+        evening=t.date(evening, form="d" if evening.month == state.night.month else "d MMMM"),
+        morning=t.date(state.night, form="d MMMM y"),
+    )

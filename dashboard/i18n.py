@@ -106,7 +106,8 @@ class Texts:
 
     def __call__(self, message: str, /, **values: Any) -> str:
         """The message in this language; `values` fill its `{name}` fields."""
-        translated = self._messages.gettext(message)
+        # gettext("") is the catalog's header: an empty text stays empty.
+        translated = self._messages.gettext(message) if message else message
         return translated.format(**values) if values else translated
 
     def plural(self, singular: str, plural: str, n: int, /, **values: Any) -> str:

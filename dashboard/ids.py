@@ -39,3 +39,13 @@ def counter_label(counter: str) -> str:
 def counter_source(counter: str) -> str:
     """The id of a counter's caption: where its number comes from ("Air Force report, 09:15")."""
     return f"{counter}-source"
+
+
+# Added with issue 14 (README, "Element ids").
+LAST_EVENT = "last-event"
+LAST_EVENT_AGO = "last-event-ago"
+EMPTY_STATE = "empty-state"
+ALERT_COUNT = "alert-count"
+ALERT_LIST = "alert-list"
+LANGUAGE = "language-toggle"
+PAGE_TEXTS = "page-texts"

@@ -11,6 +11,7 @@ from typing import Any
 
 from backend.domain.schemas import WEAPONS
 from dashboard.counters import NOT_REPORTED, OBSERVED
+from dashboard.i18n import Texts, texts
 from dashboard.official import Official, sum_stated
 from dashboard.state import DashboardState
 
@@ -57,7 +58,7 @@ def _row(
     }
 
 
-def _observed_rows(state: DashboardState) -> list[dict[str, Any]]:
+def _observed_rows(state: DashboardState, t: Texts, *, in_progress: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     tally = state.tally
     for weapon in WEAPONS:
@@ -66,7 +67,7 @@ def _observed_rows(state: DashboardState) -> list[dict[str, Any]]:
         if launched == shot_down == suppressed == 0:
             continue
         rows.append(
-            _row(WEAPON_LABELS[weapon], launched, shot_down, suppressed, shot_down + suppressed)
+            _row(t(WEAPON_LABELS[weapon]), launched, shot_down, suppressed, shot_down + suppressed)
         )
         models = sorted(
             (model, row) for (kind, model), row in state.models.items() if kind == weapon and model
@@ -81,16 +82,20 @@ def _observed_rows(state: DashboardState) -> list[dict[str, Any]]:
                 )
             else:
                 rows.append(_row(f"  {model}", row.launched, None, None, None))
+    if in_progress:
+        # Not stopped is known only once the attack is over: until then some are in the air.
+        for shown in rows:
+            shown["not_neutralized"] = NOT_REPORTED
     return rows
 
 
-def _official_rows(official: Official) -> list[dict[str, Any]]:
+def _official_rows(official: Official, t: Texts) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     figures = official.figures
     for weapon in WEAPONS:
         if weapon not in figures["launched"]:
             continue
-        rows.append(_row(WEAPON_LABELS[weapon], *(figures[name][weapon] for name in _FIGURES)))
+        rows.append(_row(t(WEAPON_LABELS[weapon]), *(figures[name][weapon] for name in _FIGURES)))
         # The reports' own lines under their class; lines of one model from several reports
         # (a morning post and a later one) add up as the class figures do.
         by_model: dict[str, list[dict[str, Any]]] = {}
@@ -103,13 +108,22 @@ def _official_rows(official: Official) -> list[dict[str, Any]]:
     return rows
 
 
-def tally_rows(state: DashboardState) -> list[dict[str, Any]]:
+def tally_rows(
+    state: DashboardState, t: Texts | None = None, *, in_progress: bool = False
+) -> list[dict[str, Any]]:
     """The table's rows for the night: official where a report exists, else observed."""
+    t = t or texts("en")
     if state.official is not None:
-        return _official_rows(state.official)
-    return _observed_rows(state)
+        return _official_rows(state.official, t)
+    return _observed_rows(state, t, in_progress=in_progress)
 
 
-def table_source(state: DashboardState) -> str:
+def columns(t: Texts) -> list[dict[str, str]]:
+    """The table's columns, named in a language."""
+    return [{"name": t(name), "id": key} for key, name in COLUMNS]
+
+
+def table_source(state: DashboardState, t: Texts | None = None) -> str:
     """Where the table's figures come from, shown above it."""
-    return OBSERVED if state.official is None else state.official.caption
+    t = t or texts("en")
+    return t(OBSERVED) if state.official is None else state.official.caption_in(t)

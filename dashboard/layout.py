@@ -1,55 +1,78 @@
-"""The page: a dark wall-screen layout whose live elements the stream fills in."""
+"""The page: one responsive layout (phone, laptop, wall screen) whose live elements the stream
+fills in, in the request's language (dashboard/i18n.py)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import dash_table, dcc, html
 
-from dashboard import ids
+from dashboard import ids, palette
 from dashboard.counters import LABELS
-from dashboard.figures import BORDER, INK, LAND, MUTED, PAPER
-from dashboard.interceptions import COLUMNS
+from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, Lang, Texts, texts
+from dashboard.interceptions import columns
+from dashboard.page_language import request_language
 
 # Presets from real time to an hour a second: a night plays in 24 h, 24 min or 24 s.
 REPLAY_SPEEDS = (1, 10, 60, 300, 600, 1800, 3600)
 ATTRIBUTION = "Boundaries: geoBoundaries (www.geoboundaries.org), Runfola et al. 2020, CC BY 4.0."
+# What the page scripts say themselves (status pill, clock, replay controls).
+SCRIPT_TEXTS = (
+    "live",
+    "reconnecting",
+    "offline",
+    "archive",
+    "replay",
+    "Kyiv",
+    "Pause",
+    "Play",
+    "Play again",
+    "PAUSED",
+    "finished",
+    "Replay night",
+    "No replay: {error}",
+    "this session no longer exists",
+    "REPLAY · not live",
+    "{minutes} min ago",
+    "just now",
+)
 _TABLE_STYLE: dict[str, Any] = {
     "style_as_list_view": True,
     "style_header": {
-        "backgroundColor": LAND,
-        "color": MUTED,
+        "backgroundColor": palette.PANEL,
+        "color": palette.INK,
         "fontWeight": "600",
         "border": "none",
-        "borderBottom": f"1px solid {BORDER}",
+        "borderBottom": f"1px solid {palette.BORDER}",
         # Six figure columns fit a third of a screen only with their headers wrapped.
         "whiteSpace": "normal",
         "height": "auto",
     },
     "style_cell": {
-        "backgroundColor": PAPER,
-        "color": INK,
+        "backgroundColor": palette.PAPER,
+        "color": palette.INK,
         "border": "none",
-        "borderBottom": f"1px solid {BORDER}",
+        "borderBottom": f"1px solid {palette.BORDER}",
         "fontFamily": "inherit",
-        "fontSize": "0.95rem",
-        "padding": "3px 6px",
+        "fontSize": "var(--table-size)",
+        "padding": "0.2em 0.4em",
         "textAlign": "right",
-        "whiteSpace": "pre",
+        "whiteSpace": "normal",
     },
     "style_cell_conditional": [
         {"if": {"column_id": column}, "textAlign": "left"}
         for column in ("weapon", "event", "where", "time")
     ],
-    "style_table": {"overflowX": "auto"},
+    "style_table": {"overflowX": "auto", "maxWidth": "100%"},
 }
 
 
-def _counter(element: str) -> html.Div:
+def _counter(element: str, t: Texts) -> html.Div:
     return html.Div(
         [
             html.Div("—", id=element, className="counter-value"),
-            html.Div(LABELS[element], id=ids.counter_label(element), className="counter-label"),
+            html.Div(t(LABELS[element]), id=ids.counter_label(element), className="counter-label"),
             html.Div("", id=ids.counter_source(element), className="counter-source"),
         ],
         className="counter",
@@ -57,126 +80,230 @@ def _counter(element: str) -> html.Div:
 
 
 def _panel(title: str, body: Any, class_name: str) -> html.Section:
-    return html.Section([html.H2(title), body], className=f"panel {class_name}")
-
-
-def _graph(element: str) -> dcc.Graph:
-    return dcc.Graph(
-        id=element,
-        config={"displayModeBar": False, "responsive": True},
-        style={"height": "100%"},
-        figure={"data": [], "layout": {"paper_bgcolor": PAPER, "plot_bgcolor": PAPER}},
+    return html.Section(
+        [html.H2(title), body], className=f"panel {class_name}", **{"aria-label": title}
     )
 
 
-def _replay_bar() -> html.Section:
+def _graph(element: str, label: str) -> html.Div:
+    # The figure's text is in the SVG; the wrapper says what it is.
+    return html.Div(
+        dcc.Graph(
+            id=element,
+            config={"displayModeBar": False, "responsive": True},
+            style={"height": "100%", "width": "100%"},
+            figure={
+                "data": [],
+                "layout": {"paper_bgcolor": palette.PAPER, "plot_bgcolor": palette.PAPER},
+            },
+        ),
+        className="graph",
+        role="figure",
+        **{"aria-label": label},
+    )
+
+
+def _replay_bar(t: Texts) -> html.Section:
     """Replay controls; shown only on /replay/<id> (the page script sets the mode)."""
     return html.Section(
         [
-            html.Div("REPLAY · not live", id=ids.REPLAY_BANNER, className="replay-banner"),
-            html.Button("Pause", id=ids.REPLAY_PLAY, className="replay-button", type="button"),
+            html.Div(t("REPLAY · not live"), id=ids.REPLAY_BANNER, className="replay-banner"),
+            html.Button(t("Pause"), id=ids.REPLAY_PLAY, className="replay-button", type="button"),
             html.Select(
                 [html.Option(f"{speed}\u00d7", value=str(speed)) for speed in REPLAY_SPEEDS],
                 id=ids.REPLAY_SPEED,
                 className="replay-speed",
-                title="Replay speed",
+                title=t("Replay speed"),
+                **{"aria-label": t("Replay speed")},
             ),
-            dcc.Input(
-                id=ids.REPLAY_SLIDER,
-                type="range",
-                min=0,
-                max=86_400,
-                step=60,
-                value=0,
-                className="replay-slider",
+            html.Label(
+                [
+                    html.Span(t("Replay position"), className="visually-hidden"),
+                    dcc.Input(
+                        id=ids.REPLAY_SLIDER,
+                        type="range",
+                        min=0,
+                        max=86_400,
+                        step=60,
+                        value=0,
+                        className="replay-slider",
+                        list="replay-hours",
+                    ),
+                    html.Datalist([], id="replay-hours"),
+                    html.Div(
+                        [], id="replay-ticks", className="replay-ticks", **{"aria-hidden": "true"}
+                    ),
+                ],
+                className="replay-track",
             ),
             html.Div("", id=ids.REPLAY_POSITION, className="replay-position", role="timer"),
-            html.A("Back to live", id=ids.REPLAY_EXIT, href="/", className="replay-exit"),
+            html.A(t("Back to live"), id=ids.REPLAY_EXIT, href="/", className="replay-exit"),
         ],
         id=ids.REPLAY_BAR,
         className="replay-bar",
         role="region",
-        title="Replay controls",
+        title=t("Replay controls"),
+        **{"aria-label": t("Replay controls")},
+    )
+
+
+def _toggle(lang: Lang) -> html.Nav:
+    links = [
+        html.A(
+            LANGUAGE_NAMES[other],
+            href=f"?lang={other}",
+            lang=other,
+            className="language-link" + (" current" if other == lang else ""),
+            **({"aria-current": "true"} if other == lang else {}),
+        )
+        for other in LANGUAGES
+    ]
+    return html.Nav(
+        links, id=ids.LANGUAGE, className="language-toggle", **{"aria-label": "Language / Мова"}
+    )
+
+
+def _header(t: Texts, lang: Lang) -> html.Header:
+    return html.Header(
+        [
+            html.H1("Skywatch"),
+            html.Div("", id=ids.NIGHT_LABEL, className="night-label"),
+            html.Div(
+                [
+                    html.Span("", id=ids.LAST_EVENT, className="last-event", **{"data-at": ""}),
+                    html.Span("", id=ids.LAST_EVENT_AGO, className="last-event-ago"),
+                ],
+                className="freshness",
+            ),
+            html.Div("", id=ids.KYIV_TIME, className="kyiv-time"),
+            html.Div(
+                dcc.Dropdown(
+                    id=ids.NIGHT_PICKER,
+                    options=[],
+                    clearable=False,
+                    searchable=True,
+                    placeholder=t("Night: type a date"),
+                    className="night-picker",
+                    maxHeight=400,
+                ),
+                className="night-picker-wrap",
+                title=t("Pick a night: type a date to search"),
+            ),
+            html.Button(
+                t("Replay night"),
+                id=ids.REPLAY_START,
+                className="replay-start",
+                type="button",
+                title=t("Brief this night again: a replay every screen can follow"),
+            ),
+            html.A(
+                t("Trends"), id="trends-link", href=f"/trends?lang={lang}", className="trends-link"
+            ),
+            _toggle(lang),
+            html.Div(
+                "…",
+                id=ids.CONNECTION_STATUS,
+                className="status status-reconnecting",
+                role="status",
+            ),
+        ],
+        className="header",
     )
 
 
 def layout() -> html.Div:
-    """The whole page; values arrive over the dashboard stream."""
+    """The whole page in the request's language; values arrive over the dashboard stream."""
+    lang = request_language()
+    t = texts(lang)
+    script_texts = {text: t(text) for text in SCRIPT_TEXTS}
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=True),
-            html.Header(
-                [
-                    html.H1("Skywatch"),
-                    html.Div("", id=ids.NIGHT_LABEL, className="night-label"),
-                    html.Div("", id=ids.KYIV_TIME, className="kyiv-time"),
-                    dcc.Dropdown(
-                        id=ids.NIGHT_PICKER,
-                        options=[],
-                        clearable=False,
-                        searchable=False,
-                        placeholder="Night",
-                        className="night-picker",
-                    ),
-                    html.Button(
-                        "Replay night",
-                        id=ids.REPLAY_START,
-                        className="replay-start",
-                        type="button",
-                        title="Brief this night again: a replay every screen can follow",
-                    ),
-                    html.Div(
-                        "connecting",
-                        id=ids.CONNECTION_STATUS,
-                        className="status status-reconnecting",
-                        role="status",
-                    ),
-                ],
-                className="header",
-            ),
-            _replay_bar(),
-            html.Div([_counter(element) for element in ids.COUNTERS], className="counters"),
             html.Div(
+                id=ids.PAGE_TEXTS,
+                hidden=True,
+                **{"data-texts": json.dumps(script_texts), "data-lang": lang},
+            ),
+            _header(t, lang),
+            _replay_bar(t),
+            html.Main(
                 [
-                    _panel(
-                        "Air-raid alerts (red) and where things fell", _graph(ids.MAP), "map-panel"
+                    html.Div(
+                        [_counter(element, t) for element in ids.COUNTERS],
+                        className="counters",
+                        role="group",
+                        **{"aria-label": t("Tonight's figures")},
                     ),
-                    _panel(
-                        "Interceptions",
-                        html.Div(
-                            [
-                                html.Div("", id=ids.TALLIES_SOURCE, className="panel-source"),
+                    html.Div("", id=ids.EMPTY_STATE, className="empty-state hidden", role="status"),
+                    html.Div(
+                        [
+                            _panel(
+                                t("Air-raid alerts and where things fell"),
+                                html.Div(
+                                    [
+                                        _graph(ids.MAP, t("Map of Ukraine's oblasts")),
+                                        html.Div(
+                                            [
+                                                html.Div(
+                                                    "", id=ids.ALERT_COUNT, className="alert-count"
+                                                ),
+                                                html.Ul(
+                                                    [], id=ids.ALERT_LIST, className="alert-list"
+                                                ),
+                                            ],
+                                            className="alert-side",
+                                        ),
+                                    ],
+                                    className="map-body",
+                                ),
+                                "map-panel",
+                            ),
+                            _panel(
+                                t("Interceptions"),
+                                html.Div(
+                                    [
+                                        html.Div(
+                                            "", id=ids.TALLIES_SOURCE, className="panel-source"
+                                        ),
+                                        dash_table.DataTable(
+                                            id=ids.TALLIES,
+                                            columns=columns(t),
+                                            data=[],
+                                            **_TABLE_STYLE,
+                                        ),
+                                    ]
+                                ),
+                                "tally-panel",
+                            ),
+                            _panel(
+                                t("Launched and neutralized per 10 minutes (Kyiv time)"),
+                                html.Div(_graph(ids.TIMELINE, t("Timeline of the night"))),
+                                "timeline-panel",
+                            ),
+                            _panel(
+                                t("Latest events"),
                                 dash_table.DataTable(
-                                    id=ids.TALLIES,
-                                    columns=[{"name": name, "id": key} for key, name in COLUMNS],
+                                    id=ids.FEED,
+                                    columns=[
+                                        {"name": t("Kyiv"), "id": "time"},
+                                        {"name": t("Event"), "id": "event"},
+                                        {"name": t("Weapon"), "id": "weapon"},
+                                        {"name": t("Where"), "id": "where"},
+                                    ],
                                     data=[],
+                                    page_size=50,
+                                    # Rows are read, not edited: no cell takes focus (no trap).
+                                    cell_selectable=False,
                                     **_TABLE_STYLE,
                                 ),
-                            ]
-                        ),
-                        "tally-panel",
+                                "feed-panel",
+                            ),
+                        ],
+                        className="grid",
                     ),
-                    _panel("Per 10 minutes (Kyiv time)", _graph(ids.TIMELINE), "timeline-panel"),
-                    _panel(
-                        "Latest events",
-                        dash_table.DataTable(
-                            id=ids.FEED,
-                            columns=[
-                                {"name": "Kyiv", "id": "time"},
-                                {"name": "Event", "id": "event"},
-                                {"name": "Weapon", "id": "weapon"},
-                                {"name": "Where", "id": "where"},
-                            ],
-                            data=[],
-                            page_size=50,
-                            **_TABLE_STYLE,
-                        ),
-                        "feed-panel",
-                    ),
-                ],
-                className="grid",
+                ]
             ),
-            html.Footer(ATTRIBUTION, className="footer"),
+            html.Footer(t(ATTRIBUTION), className="footer"),
         ],
         className="page",
     )

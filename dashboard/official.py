@@ -15,6 +15,7 @@ from typing import Any
 from backend.domain.nights import KYIV
 from backend.domain.official import counted_reports, official_of
 from backend.domain.reports import StoredReport
+from dashboard.i18n import Texts, texts
 
 ISSUER_NAMES = {
     "air_force": "Air Force",
@@ -44,15 +45,21 @@ class Official:
     @property
     def caption(self) -> str:
         """Who stated the figures and when, as the room reads it: "Air Force report, 09:15"."""
-        issuers = [ISSUER_NAMES.get(issuer, issuer) for issuer in self.figures["issuers"]]
-        who = " and ".join([", ".join(issuers[:-1]), issuers[-1]] if len(issuers) > 1 else issuers)
+        return self.caption_in(texts("en"))
+
+    def caption_in(self, t: Texts) -> str:
+        """The caption in a language."""
+        issuers = [t(ISSUER_NAMES.get(issuer, issuer)) for issuer in self.figures["issuers"]]
+        who = t(" and ").join(
+            [", ".join(issuers[:-1]), issuers[-1]] if len(issuers) > 1 else issuers
+        )
         count = len(self.figures["report_ids"])
-        local = self.issued_at.astimezone(KYIV)
         # The morning after the night is the usual day of issue: its date goes without saying.
-        when = f"{local:%H:%M}" if local.date() == self.night else f"{local:%-d %b %H:%M}"
+        same_day = self.issued_at.astimezone(KYIV).date() == self.night
+        when = t.time(self.issued_at) if same_day else t.moment(self.issued_at, form="d MMM HH:mm")
         if count == 1:
-            return f"{who} report, {when}"
-        return f"{count} {who} reports, latest {when}"
+            return t("{who} report, {when}", who=who, when=when)
+        return t("{count} {who} reports, latest {when}", count=count, who=who, when=when)
 
 
 def official_view(night: date, reports: Iterable[StoredReport]) -> Official | None:

@@ -2,34 +2,81 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from dashboard import ids
+from dashboard.alert_list import alert_count, alert_items
 from dashboard.counters import counters
 from dashboard.figures import feed_rows, map_figure, night_label, timeline_figure
-from dashboard.interceptions import table_source, tally_rows
+from dashboard.i18n import Texts, texts
+from dashboard.interceptions import columns, table_source, tally_rows
 from dashboard.state import DashboardState
 
 Props = dict[str, dict[str, Any]]
 # The two figures cost a page most of its time per update (Plotly redraws them whole).
 
 
-def render(state: DashboardState, *, figures: bool = True) -> Props:
-    """Props of the live elements of the page for this state (the figures only if asked)."""
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Where in the night the page stands: `now` the live clock or a replay's position (None
+    for a past night, read at its end); `in_progress` while the attack may be in the air."""
+
+    now: datetime | None = None
+    in_progress: bool = False
+    live: bool = False
+
+
+def _last_event(state: DashboardState, t: Texts, moment: Moment) -> dict[str, Any]:
+    if state.last_at is None:
+        return {"children": t("no events yet"), "data-at": ""}
+    text = t("last event {time}", time=t.time(state.last_at))
+    # The page adds "(n min ago)" on the live night, counting on its own clock.
+    return {"children": text, "data-at": state.last_at.isoformat() if moment.live else ""}
+
+
+def _empty(state: DashboardState, t: Texts, moment: Moment) -> dict[str, Any]:
+    if state.last_at is not None or state.official is not None:
+        return {"children": "", "className": "empty-state hidden"}
+    text = t("No events yet tonight") if moment.in_progress else t("No events recorded this night")
+    return {"children": text, "className": "empty-state"}
+
+
+def render(
+    state: DashboardState,
+    t: Texts | None = None,
+    *,
+    figures: bool = True,
+    moment: Moment | None = None,
+) -> Props:
+    """Props of the live elements of the page for this state (the figures only if asked), in
+    a language (English by default)."""
+    t = t or texts("en")
+    moment = moment or Moment()
     props: Props = {}
-    for element, counter in counters(state).items():
+    for element, counter in counters(state, t, in_progress=moment.in_progress).items():
         props[element] = {"children": counter.value}
         props[ids.counter_label(element)] = {"children": counter.label}
         props[ids.counter_source(element)] = {"children": counter.caption}
-    props[ids.NIGHT_LABEL] = {"children": night_label(state)}
-    props[ids.TALLIES_SOURCE] = {"children": table_source(state)}
-    props[ids.TALLIES] = {"data": tally_rows(state)}
-    props[ids.FEED] = {"data": feed_rows(state)}
+    props[ids.NIGHT_LABEL] = {"children": night_label(state, t)}
+    props[ids.TALLIES_SOURCE] = {"children": table_source(state, t)}
+    props[ids.TALLIES] = {
+        "data": tally_rows(state, t, in_progress=moment.in_progress),
+        "columns": columns(t),
+    }
+    props[ids.FEED] = {"data": feed_rows(state, t)}
+    props[ids.LAST_EVENT] = _last_event(state, t, moment)
+    props[ids.EMPTY_STATE] = _empty(state, t, moment)
+    as_of = moment.now or state.window_end
+    props[ids.ALERT_COUNT] = {"children": alert_count(state, t)}
+    props[ids.ALERT_LIST] = {"children": alert_items(state, t, as_of)}
     if figures:
-        props[ids.MAP] = {"figure": map_figure(state)}
-        props[ids.TIMELINE] = {"figure": timeline_figure(state)}
+        props[ids.MAP] = {"figure": map_figure(state, t)}
+        now = moment.now if moment.in_progress else None
+        props[ids.TIMELINE] = {"figure": timeline_figure(state, t, now=now)}
     return props
 
 

@@ -15,7 +15,7 @@ from backend.services import Services
 from backend.store.alerts import opened_on
 from backend.store.calendar import recorded_nights
 from backend.store.cursor import latest_cursor
-from backend.store.queries import EventFilter, iter_events
+from backend.store.queries import EventFilter, iter_events, nights_listing
 from backend.store.reports import stored_reports
 from backend.stream.hub import Subscription
 
@@ -28,6 +28,8 @@ class EventSource(Protocol):
     async def opened_alerts(self, night: date) -> list[OpenAlert]: ...
 
     async def night_records(self, night: date) -> tuple[int, list[dict[str, Any]]]: ...
+
+    async def night_totals(self) -> list[tuple[date, int]]: ...
 
     async def nights(self) -> list[date]: ...
 
@@ -59,6 +61,16 @@ class ServiceSource:
             if record["seq"] <= cursor
         ]
         return cursor, records
+
+    async def night_totals(self) -> list[tuple[date, int]]:
+        """Every night with events or reports and its total launched (the reports' figure
+        where there is one, else the observed), as GET /nights computes them."""
+        totals = []
+        for row in await nights_listing(self._services.engine):
+            official = row["official"] or {}
+            launched = official.get("launched")
+            totals.append((row["night"], launched if launched is not None else row["launched"]))
+        return totals
 
     async def nights(self) -> list[date]:
         """Every night with events or reports, newest first."""

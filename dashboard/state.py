@@ -68,17 +68,26 @@ class DashboardState:
     feed: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=FEED_LENGTH))
     # The night's official reports, read beside the records and never folded into them.
     official: Official | None = None
+    # When the latest event happened: the page says "last event 03:41 (4 min ago)".
+    last_at: datetime | None = None
 
     @property
     def window_start(self) -> datetime:
         """Start of the night's 12:00-12:00 Kyiv window (UTC)."""
         return night_window(self.night)[0]
 
+    @property
+    def window_end(self) -> datetime:
+        """End of the night's window (UTC): a past night is read as it stood then."""
+        return night_window(self.night)[1]
+
     def apply(self, record: Mapping[str, Any]) -> None:
         """Fold one record of this night in (records must come in seq order)."""
         if record["retracted"]:
             return
         self.cursor = max(self.cursor, record["seq"])
+        if self.last_at is None or record["occurred_at"] > self.last_at:
+            self.last_at = record["occurred_at"]
         self.tally.apply(FoldRow.of(record))
         kind, count = record["kind"], record["count"]
         if kind in ("launch", "shot_down", "suppressed"):

@@ -13,6 +13,7 @@ from backend.domain.nights import current_night
 from backend.domain.schemas import NightLabel
 from backend.stream.inbox import SubscriberOverflowError
 from backend.stream.session import CLOSE_TOO_SLOW, run_while_connected
+from dashboard.i18n import Lang, language_of, texts
 from dashboard.views.night import NightView, NightViews
 from dashboard.views.replay import ReplayViews
 from dashboard.views.shared import Viewer
@@ -22,9 +23,25 @@ CLOSE_NO_SESSION = 4004
 SESSION_ID_LENGTH = 36
 
 
-def _nights_option(nights: list[date], showing: date) -> list[dict[str, str]]:
-    labels = {str(night) for night in nights} | {str(showing)}
-    return [{"label": label, "value": label} for label in sorted(labels, reverse=True)]
+def _nights_option(
+    nights: list[tuple[date, int]], showing: date, lang: Lang
+) -> list[dict[str, str]]:
+    """Newest first, each night with its total launched (the report's, else observed), so
+    the picker's search finds a night by its date in either spelling."""
+    t = texts(lang)
+    totals = dict(nights)
+    totals.setdefault(showing, 0)
+    options = []
+    for night in sorted(totals, reverse=True):
+        total = t.plural("{n} launched", "{n} launched", totals[night])
+        options.append(
+            {
+                "label": f"{night} · {t.date(night, form='d MMM y')} · {total}",
+                "value": str(night),
+                "search": f"{night} {t.date(night)}",
+            }
+        )
+    return options
 
 
 async def _pump(websocket: WebSocket, viewer: Viewer, going: Callable[[], bool]) -> bool:
@@ -46,16 +63,18 @@ def _still_showing(night: date, fixed: date | None) -> Callable[[], bool]:
     return lambda: fixed is not None or current_night() == night
 
 
-async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) -> None:
+async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None, lang: Lang) -> None:
     night = fixed or current_night()
     while True:
         viewer: Viewer | None = None
         try:
             view: NightView = await views.get(night)
-            viewer = view.attach()
-            options = _nights_option(await views.source.nights(), night)
+            viewer = view.attach(lang)
+            options = _nights_option(await views.source.night_totals(), night, lang)
             picker = {"options": options, "value": str(night)}
-            await websocket.send_text(view.full_message(live=fixed is None, picker=picker))
+            # Only tonight is live; a past night is the archive, whatever the socket does.
+            live = night == current_night()
+            await websocket.send_text(view.full_message(lang, live=live, picker=picker))
             tonight_or_fixed = _still_showing(night, fixed)
             if not await _pump(websocket, viewer, tonight_or_fixed):
                 return
@@ -67,24 +86,34 @@ async def _serve(websocket: WebSocket, views: NightViews, fixed: date | None) ->
         night = current_night()  # noon in Kyiv: follow the new night
 
 
+def _lang(websocket: WebSocket, lang: str | None) -> Lang:
+    return language_of(lang, websocket.headers.get("accept-language"))
+
+
 async def dashboard_stream(
-    websocket: WebSocket, night: Annotated[NightLabel | None, Query()] = None
+    websocket: WebSocket,
+    night: Annotated[NightLabel | None, Query()] = None,
+    lang: Annotated[str | None, Query(max_length=16)] = None,
 ) -> None:
-    """The page's live channel; `night` fixes the night, without it the page follows noon."""
+    """The page's live channel; `night` fixes the night, without it the page follows noon;
+    `lang` (uk or en) the language of its texts."""
     views: NightViews = websocket.app.state.dashboard
     await websocket.accept()
-    await run_while_connected(_serve(websocket, views, night), websocket.receive)
+    chosen = _lang(websocket, lang)
+    await run_while_connected(_serve(websocket, views, night, chosen), websocket.receive)
 
 
-async def _serve_replay(websocket: WebSocket, views: ReplayViews, session_id: str) -> None:
+async def _serve_replay(
+    websocket: WebSocket, views: ReplayViews, session_id: str, lang: Lang
+) -> None:
     view = await views.get(session_id) if len(session_id) <= SESSION_ID_LENGTH else None
     if view is None or view.gone:
         await websocket.close(CLOSE_NO_SESSION, "no such replay session")
         await views.release(session_id)
         return
-    viewer = view.attach()
+    viewer = view.attach(lang)
     try:
-        await websocket.send_text(view.full_message())
+        await websocket.send_text(view.full_message(lang))
         if await _pump(websocket, viewer, lambda: not view.gone):
             await websocket.close(CLOSE_NO_SESSION, "the replay session is gone")
     finally:
@@ -92,8 +121,11 @@ async def _serve_replay(websocket: WebSocket, views: ReplayViews, session_id: st
         await views.release(session_id)
 
 
-async def dashboard_replay_stream(websocket: WebSocket, session_id: str) -> None:
+async def dashboard_replay_stream(
+    websocket: WebSocket, session_id: str, lang: Annotated[str | None, Query(max_length=16)] = None
+) -> None:
     """A replay page's channel: the session's view, moving with its clock."""
     views: ReplayViews = websocket.app.state.dashboard_replays
     await websocket.accept()
-    await run_while_connected(_serve_replay(websocket, views, session_id), websocket.receive)
+    serving = _serve_replay(websocket, views, session_id, _lang(websocket, lang))
+    await run_while_connected(serving, websocket.receive)

@@ -18,11 +18,35 @@
   var lastMessageAt = 0;
   var socket = null;
   var shownNight = night;
+  // Tonight is live; the server says when the night shown is a past one (the archive).
+  var archive = false;
+  var lastEventAt = null;
+  var lang = document.documentElement.lang || "en";
+  var texts = {};
+
+  function readTexts() {
+    var holder = document.getElementById("page-texts");
+    if (holder && holder.dataset.texts) {
+      texts = JSON.parse(holder.dataset.texts);
+      lang = holder.dataset.lang || lang;
+    }
+  }
+
+  // The page's own strings, in the page's language (dashboard/layout.py SCRIPT_TEXTS).
+  function say(text, values) {
+    var said = texts[text] || text;
+    Object.keys(values || {}).forEach(function (key) {
+      said = said.split("{" + key + "}").join(values[key]);
+    });
+    return said;
+  }
 
   window.skywatch = {
     updates: 0,
     lastSeq: 0,
     replayId: replayId,
+    say: say,
+    lang: function () { return lang; },
     shownNight: function () { return shownNight; },
     nightSearch: function (value) {
       // Only a choice by the user moves the page; the stream setting the value does not.
@@ -38,18 +62,70 @@
   }
 
   function showStatus(state) {
-    // Connected to a replay is not "live": the pill must never suggest otherwise.
-    var shown = replayId && state === "live" ? "replay" : state;
-    setProps("connection-status", { children: shown, className: "status status-" + shown });
+    // Connected to a replay or a past night is not "live": the pill never suggests it.
+    var shown = state;
+    if (state === "live" && replayId) {
+      shown = "replay";
+    } else if (state === "live" && archive) {
+      shown = "archive";
+    }
+    setProps("connection-status", {
+      children: say(shown), className: "status status-" + shown, "data-state": shown,
+    });
+  }
+
+  // Chart text scales with the screen: 18 px or more on a 1080-line wall screen.
+  function chartFont() {
+    return Math.max(13, Math.round(window.innerHeight * 0.0175));
+  }
+
+  function scaled(figure) {
+    var size = chartFont();
+    var layout = Object.assign({}, figure.layout || {});
+    layout.font = Object.assign({}, layout.font || {}, { size: size });
+    if (layout.legend) {
+      layout.legend = Object.assign({}, layout.legend, {
+        font: Object.assign({}, layout.legend.font || {}, { size: size }),
+      });
+    }
+    if (layout.annotations) {
+      layout.annotations = layout.annotations.map(function (note) {
+        return Object.assign({}, note, { font: Object.assign({}, note.font || {}, { size: size }) });
+      });
+    }
+    var data = (figure.data || []).map(function (trace) {
+      if (trace.name !== "labels") {
+        return trace;
+      }
+      var font = Object.assign({}, trace.textfont || {}, { size: Math.round(size * 0.8) });
+      return Object.assign({}, trace, { textfont: font });
+    });
+    return { data: data, layout: layout };
+  }
+
+  function showLastEvent(props) {
+    if (props && "data-at" in props) {
+      lastEventAt = props["data-at"] ? Date.parse(props["data-at"]) : null;
+    }
+    var ago = "";
+    if (lastEventAt !== null && !archive && !replayId) {
+      var minutes = Math.floor((Date.now() - lastEventAt) / 60000);
+      ago = "(" + (minutes < 1 ? say("just now") : say("{minutes} min ago", { minutes: minutes })) + ")";
+    }
+    setProps("last-event-ago", { children: ago });
   }
 
   function streamUrl() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     if (replayId) {
-      var path = "/dashboard/replay/" + encodeURIComponent(replayId) + "/stream";
+      var path = "/dashboard/replay/" + encodeURIComponent(replayId) + "/stream?lang=" +
+        encodeURIComponent(lang);
       return scheme + window.location.host + path;
     }
-    var query = night ? "?night=" + encodeURIComponent(night) : "";
+    var query = "?lang=" + encodeURIComponent(lang);
+    if (night) {
+      query += "&night=" + encodeURIComponent(night);
+    }
     return scheme + window.location.host + "/dashboard/stream" + query;
   }
 
@@ -61,7 +137,10 @@
       return;
     }
     if (message.replay && window.skywatchReplay) {
-      window.skywatchReplay.clock(message.replay);
+      window.skywatchReplay.clock(message.replay, message.span);
+    }
+    if ("live" in message) {
+      archive = !message.live;
     }
     if (message.picker) {
       shownNight = message.picker.value;
@@ -69,8 +148,15 @@
     }
     var props = message.props || {};
     Object.keys(props).forEach(function (id) {
-      setProps(id, props[id]);
+      var value = props[id];
+      if (value.figure) {
+        value = Object.assign({}, value, { figure: scaled(value.figure) });
+      }
+      setProps(id, value);
     });
+    if (props["last-event"]) {
+      showLastEvent(props["last-event"]);
+    }
     window.skywatch.lastSeq = message.seq;
     window.skywatch.updates += 1;
   }
@@ -85,8 +171,9 @@
     };
     socket.onmessage = function (event) {
       lastMessageAt = Date.now();
-      showStatus("live");
+      // The message first: it says whether the night shown is live or the archive.
       apply(JSON.parse(event.data));
+      showStatus("live");
     };
     socket.onclose = function (event) {
       socket = null;
@@ -112,7 +199,7 @@
     }
   }
 
-  var kyivClock = new Intl.DateTimeFormat("en-GB", {
+  var kyivClock = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", {
     timeZone: "Europe/Kyiv",
     hour: "2-digit",
     minute: "2-digit",
@@ -120,7 +207,8 @@
   });
 
   function tick() {
-    setProps("kyiv-time", { children: "Kyiv " + kyivClock.format(new Date()) });
+    setProps("kyiv-time", { children: say("Kyiv") + " " + kyivClock.format(new Date()) });
+    showLastEvent(null);
   }
 
   function start() {
@@ -130,6 +218,10 @@
       window.setTimeout(start, 50);
       return;
     }
+    readTexts();
+    kyivClock = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", {
+      timeZone: "Europe/Kyiv", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
     connect();
     if (!replayId) {
       // In a replay the clock shows the replay's time, sent by the server.
@@ -143,6 +235,21 @@
 
   if (replayId) {
     document.body.classList.add("replay-mode");
+  }
+  // The language links keep the rest of the address (the night, wall mode).
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest(".language-link") : null;
+    if (!link) {
+      return;
+    }
+    event.preventDefault();
+    var next = new URLSearchParams(window.location.search);
+    next.set("lang", link.getAttribute("lang"));
+    window.location.assign(window.location.pathname + "?" + next.toString());
+  });
+  if (params.get("wall") === "1") {
+    // An unattended wall screen: no controls to show.
+    document.body.classList.add("wall-mode");
   }
   start();
 })();

@@ -10,15 +10,23 @@
   var clock = null;
   var dragging = false;
 
-  var kyivFormat = new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Europe/Kyiv",
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  });
+  var span = null;
+
+  function say(text, values) {
+    return live && live.say ? live.say(text, values) : text;
+  }
+
+  function kyivFormat() {
+    return new Intl.DateTimeFormat(live && live.lang() === "uk" ? "uk-UA" : "en-GB", {
+      timeZone: "Europe/Kyiv",
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+  }
 
   function setProps(id, props) {
     window.dash_clientside.set_props(id, props);
@@ -42,19 +50,52 @@
   }
 
   function showProblem(error) {
-    setProps("replay-banner", { children: "REPLAY · " + error.message });
+    setProps("replay-banner", { children: say("REPLAY · not live") + " · " + error.message });
+  }
+
+  // The slider spans the night's events (whole hours around them), not the whole window.
+  function range(state) {
+    var start = Date.parse(state.start);
+    var end = Date.parse(state.end);
+    if (span && span.first && span.last) {
+      var hour = 3600 * 1000;
+      start = Math.max(start, Math.floor(Date.parse(span.first) / hour) * hour);
+      end = Math.min(end, Math.ceil((Date.parse(span.last) + 1) / hour) * hour);
+    }
+    return { start: start, end: end };
   }
 
   function secondsInto(instant) {
-    return Math.round((Date.parse(instant) - Date.parse(clock.start)) / 1000);
+    return Math.round((Date.parse(instant) - range(clock).start) / 1000);
+  }
+
+  function showTicks(state) {
+    var bounds = range(state);
+    var hour = 3600 * 1000;
+    var total = bounds.end - bounds.start;
+    var every = total > 12 * hour ? 2 * hour : hour;
+    var hourFormat = new Intl.DateTimeFormat(live && live.lang() === "uk" ? "uk-UA" : "en-GB", {
+      timeZone: "Europe/Kyiv", hour: "2-digit", minute: "2-digit",
+    });
+    var ticks = [];
+    var options = [];
+    for (var at = Math.ceil(bounds.start / hour) * hour; at <= bounds.end; at += every) {
+      var left = (100 * (at - bounds.start)) / total;
+      ticks.push({ type: "Span", namespace: "dash_html_components",
+        props: { children: hourFormat.format(new Date(at)), style: { left: left + "%" } } });
+      options.push({ type: "Option", namespace: "dash_html_components",
+        props: { value: String(Math.round((at - bounds.start) / 1000)) } });
+    }
+    setProps("replay-ticks", { children: ticks });
+    setProps("replay-hours", { children: options });
   }
 
   function describe(state, position) {
-    var parts = [kyivFormat.format(new Date(position)) + " Kyiv", state.speed + "×"];
+    var parts = [kyivFormat().format(new Date(position)) + " " + say("Kyiv"), state.speed + "×"];
     if (state.finished) {
-      parts.push("finished");
+      parts.push(say("finished"));
     } else if (state.paused) {
-      parts.push("paused");
+      parts.push(say("PAUSED"));
     }
     return parts.join(" · ");
   }
@@ -75,17 +116,32 @@
     select.value = value;
   }
 
-  function showClock(state) {
+  function showClock(state, eventSpan) {
+    var first = clock === null;
+    if (eventSpan) {
+      first = first || !span || span.first !== eventSpan.first || span.last !== eventSpan.last;
+      span = eventSpan;
+    }
     clock = state;
     live.replay = state;
-    var label = state.finished ? "Play again" : state.paused ? "Play" : "Pause";
+    var label = state.finished ? say("Play again") : state.paused ? say("Play") : say("Pause");
     setProps("replay-play", { children: label });
+    // Paused is a state of the whole room: a large banner, not a small suffix.
+    var paused = state.paused && !state.finished;
+    document.body.classList.toggle("replay-paused", paused);
+    setProps("replay-banner", {
+      children: paused ? say("PAUSED") + " · " + say("REPLAY · not live") : say("REPLAY · not live"),
+    });
     showSpeed(state.speed);
+    if (first) {
+      showTicks(state);
+    }
     if (!dragging) {
+      var bounds = range(state);
       setProps("replay-slider", {
         min: 0,
-        max: secondsInto(state.end),
-        value: secondsInto(state.position),
+        max: Math.round((bounds.end - bounds.start) / 1000),
+        value: Math.max(0, secondsInto(state.position)),
       });
       setProps("replay-position", { children: describe(state, state.position) });
     }
@@ -100,7 +156,7 @@
   }
 
   function sliderInstant(element) {
-    return new Date(Date.parse(clock.start) + Number(element.value) * 1000).toISOString();
+    return new Date(range(clock).start + Number(element.value) * 1000).toISOString();
   }
 
   function startReplay() {
@@ -114,9 +170,9 @@
       })
       .catch(function (error) {
         // Never a modal dialog: it would freeze a wall screen until someone clicks.
-        setProps("replay-start", { children: "No replay: " + error.message });
+        setProps("replay-start", { children: say("No replay: {error}", { error: error.message }) });
         window.setTimeout(function () {
-          setProps("replay-start", { children: "Replay night" });
+          setProps("replay-start", { children: say("Replay night") });
         }, 4000);
       });
   }
@@ -157,7 +213,9 @@
     ? {
         clock: showClock,
         gone: function () {
-          setProps("replay-banner", { children: "REPLAY · this session no longer exists" });
+          setProps("replay-banner", {
+            children: say("REPLAY · not live") + " · " + say("this session no longer exists"),
+          });
           setProps("replay-play", { disabled: true });
         },
       }

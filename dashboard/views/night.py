@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
+from backend.domain.nights import current_night
 from backend.stream.hub import Batch
 from backend.stream.inbox import SubscriberOverflowError
+from dashboard.i18n import Lang, texts
 from dashboard.official import official_view
-from dashboard.render import message, render
+from dashboard.render import Moment, message, render
 from dashboard.source import EventSource
 from dashboard.state import DashboardState, fold_records
 from dashboard.views.registry import ViewRegistry
@@ -46,9 +48,18 @@ class NightView(SharedView):
         """The cursor the view is current to."""
         return max(self._loaded_at, self._state.cursor)
 
-    def full_message(self, **extra: object) -> str:
+    def full_message(self, lang: Lang = "en", **extra: object) -> str:
         """Every element's props: what a page gets when it (re)connects."""
-        return message("view", self.seq, self._encoded, full=True, **extra)
+        shown = self._encoded_in(lang)
+        if shown is None:
+            self._update(lang, render(self._state, texts(lang), moment=self._moment()))
+            shown = self._encoded_in(lang) or {}
+        return message("view", self.seq, shown, full=True, **extra)
+
+    def _moment(self) -> Moment:
+        """Tonight is live and in progress; a past night is read at its end."""
+        live = self.night == current_night()
+        return Moment(now=datetime.now(UTC) if live else None, in_progress=live, live=live)
 
     async def _run(self) -> None:
         while True:
@@ -113,9 +124,14 @@ class NightView(SharedView):
         figures = self._figures.ready(force=figures)
         if not figures:
             self._figures.hold()
-        update = self._update(render(self._state, figures=figures), figures=figures)
-        if update:
-            self._broadcast(message("view", self.seq, update))
+        moment = self._moment()
+        for lang in self.languages:
+            props = render(self._state, texts(lang), figures=figures, moment=moment)
+            update = self._update(lang, props)
+            if update:
+                self._broadcast(message("view", self.seq, update), lang)
+        if figures:
+            self._figures.drawn()
 
 
 class NightViews(ViewRegistry[date, NightView]):

@@ -26,8 +26,9 @@ from backend.replay.follow import ReplayFollower, Step
 from backend.replay.sessions import Session, utc_now
 from backend.replay.timeline import NightTimeline
 from dashboard import ids
+from dashboard.i18n import Lang, texts
 from dashboard.official import official_view
-from dashboard.render import Props, message, render
+from dashboard.render import Moment, Props, message, render
 from dashboard.state import DashboardState, fold_records
 from dashboard.views.registry import ViewRegistry
 from dashboard.views.shared import SharedView
@@ -69,11 +70,33 @@ class ReplayView(SharedView):
         self._clock: dict[str, Any] = {}
         self._reports: list[StoredReport] = []
         self._reports_due = 0.0  # monotonic time of the next read of the night's reports
+        # The first and last event's times: the slider spans them (replay.js).
+        self._span: dict[str, datetime | None] = {"first": None, "last": None}
         self.gone = False
 
-    def full_message(self) -> str:
+    def full_message(self, lang: Lang = "en") -> str:
         """Every element's props and the clock: what a page gets when it (re)connects."""
-        return message("view", self._state.cursor, self._encoded, full=True, replay=self._clock)
+        shown = self._encoded_in(lang)
+        if shown is None:
+            props = render(self._state, texts(lang), moment=self._moment())
+            props[ids.KYIV_TIME] = {"children": self._clock_text(lang)}
+            self._update(lang, props)
+            shown = self._encoded_in(lang) or {}
+        return message(
+            "view", self._state.cursor, shown, full=True, replay=self._clock, span=self._span
+        )
+
+    def _moment(self) -> Moment:
+        """The replay's position is its "now"; the attack is in progress until the end."""
+        position = self._clock.get("position")
+        finished = bool(self._clock.get("finished"))
+        return Moment(now=position, in_progress=position is not None and not finished)
+
+    def _clock_text(self, lang: Lang) -> str:
+        position = self._clock.get("position")
+        if position is None:
+            return ""
+        return texts(lang)("Replay {time}", time=texts(lang).time(position, seconds=True))
 
     async def _run(self) -> None:
         while True:
@@ -95,6 +118,9 @@ class ReplayView(SharedView):
             raise ReplaySessionGoneError(self.session.id)
         self.session = session
         timeline = await self._source.night_timeline(session)
+        if timeline.events:
+            first, last = timeline.events[0], timeline.events[-1]
+            self._span = {"first": first["occurred_at"], "last": last["occurred_at"]}
         now = utc_now()
         step = self._follower.step(session, timeline, now)
         self._fold(timeline, step)
@@ -122,18 +148,25 @@ class ReplayView(SharedView):
     def _publish(self, clock: dict[str, Any], *, figures_now: bool) -> None:
         # Rendering costs milliseconds: only when the fold moved, and the figures (the costly
         # part for every screen too) at most once a second, as on the live page.
-        if self._state_changed:
+        if self._state_changed or clock != self._clock:
+            # The timeline's "now" line moves with the clock, at most once a second.
             self._figures.hold()
         figures = self._figures.owed and self._figures.ready(force=figures_now)
-        props: Props = {}
-        if self._state_changed or figures:
-            props = render(self._state, figures=figures)
-        props[ids.KYIV_TIME] = {"children": clock_text(clock["position"])}
-        update = self._update(props, figures=figures)
         clock_changed = clock != self._clock
         self._clock = clock
-        if update or clock_changed:
-            self._broadcast(message("view", self._state.cursor, update, replay=clock))
+        moment = self._moment()
+        for lang in self.languages:
+            props: Props = {}
+            if self._state_changed or figures or clock_changed:
+                # The alert durations and the "now" line move with the clock.
+                props = render(self._state, texts(lang), figures=figures, moment=moment)
+            props[ids.KYIV_TIME] = {"children": self._clock_text(lang)}
+            update = self._update(lang, props)
+            if update or clock_changed:
+                sent = message("view", self._state.cursor, update, replay=clock, span=self._span)
+                self._broadcast(sent, lang)
+        if figures:
+            self._figures.drawn()
 
 
 class ReplayViews(ViewRegistry[str, ReplayView]):

@@ -1,9 +1,10 @@
 """What every view shown on several pages has: its pages' queues, a task that keeps it
 current, and the last props sent, so that each update carries only what changed.
 
-Every page on a view gets the same pre-encoded messages: the work per change does not grow
-with the number of pages. A page that cannot keep up is dropped (it reconnects and gets the
-whole view again), so it never slows the others.
+Every page on a view in one language gets the same pre-encoded messages: the work per
+change grows with the languages on screen (at most two), not with the number of pages. A
+page that cannot keep up is dropped (it reconnects and gets the whole view again), so it
+never slows the others.
 
 The map and the timeline are redrawn at most once a second, whatever else updates faster:
 redrawing them is most of a page's work per update (about 90 ms of a wall-screen PC's main
@@ -17,6 +18,7 @@ import contextlib
 import time
 
 from backend.stream.inbox import BoundedInbox
+from dashboard.i18n import Lang
 from dashboard.render import Props, changed, encoded
 
 FIGURE_INTERVAL = 1.0
@@ -60,10 +62,12 @@ class SharedView:
 
     def __init__(self, task_name: str) -> None:
         self._task_name = task_name
-        self._viewers: set[Viewer] = set()
+        self._viewers: dict[Lang, set[Viewer]] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
-        self._encoded: dict[str, bytes] = {}
+        # The last props sent, per language; a language nobody watches is dropped, and
+        # rendered afresh for its next page.
+        self._encoded: dict[Lang, dict[str, bytes]] = {}
         self._figures = FigureCadence()
 
     async def _run(self) -> None:
@@ -84,30 +88,45 @@ class SharedView:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def attach(self) -> Viewer:
-        """A viewer receiving this view's updates."""
+    def attach(self, lang: Lang = "en") -> Viewer:
+        """A viewer receiving this view's updates in a language."""
         viewer = Viewer()
-        self._viewers.add(viewer)
+        self._viewers.setdefault(lang, set()).add(viewer)
         return viewer
 
     def detach(self, viewer: Viewer) -> None:
         """Stop sending to a viewer."""
-        self._viewers.discard(viewer)
+        for lang, viewers in list(self._viewers.items()):
+            viewers.discard(viewer)
+            if not viewers:
+                del self._viewers[lang]
+                self._encoded.pop(lang, None)
 
     @property
     def viewer_count(self) -> int:
         """Pages attached."""
-        return len(self._viewers)
+        return sum(len(viewers) for viewers in self._viewers.values())
 
-    def _update(self, props: Props, *, figures: bool) -> dict[str, bytes]:
-        """Take new props (elements left out keep their last ones); the elements changed."""
-        current = {**self._encoded, **encoded(props)}
-        if figures:
-            self._figures.drawn()
-        update = changed(self._encoded, current)
-        self._encoded = current
-        return update
+    @property
+    def languages(self) -> list[Lang]:
+        """The languages pages watch in."""
+        return sorted(self._viewers)
 
-    def _broadcast(self, text: str) -> None:
-        for viewer in list(self._viewers):
-            viewer.push(text)
+    def _encoded_in(self, lang: Lang) -> dict[str, bytes] | None:
+        """The last props sent in a language, if it is being kept."""
+        return self._encoded.get(lang)
+
+    def _update(self, lang: Lang, props: Props) -> dict[str, bytes]:
+        """Take new props in a language (elements left out keep their last ones); the
+        elements changed."""
+        before = self._encoded.get(lang, {})
+        current = {**before, **encoded(props)}
+        self._encoded[lang] = current
+        return changed(before, current)
+
+    def _broadcast(self, text: str, lang: Lang | None = None) -> None:
+        """Send to the pages in a language (every page when None)."""
+        chosen = self._viewers.values() if lang is None else [self._viewers.get(lang, set())]
+        for viewers in list(chosen):
+            for viewer in list(viewers):
+                viewer.push(text)

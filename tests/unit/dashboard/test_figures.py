@@ -19,10 +19,14 @@ def test_map_colours_alerts_and_caps_markers() -> None:
     # Cities drawn after the oblasts they are holes in.
     assert [trace["name"] for trace in figure["data"]].index("UA-30") > 20
     huge = fold_records(
-        NIGHT, [record(1, "impact", count=10_000, city="Kyiv", lat=50.45, lon=30.52)]
+        NIGHT,
+        [record(1, "impact", count=10_000, city="Kharkiv", region="UA-63", lat=50.0, lon=36.23)],
     )
-    places = next(trace for trace in map_figure(huge)["data"] if trace["name"] == "places")
+    places = next(trace for trace in map_figure(huge)["data"] if trace["name"] == "impacts")
     assert places["marker"]["size"] == [MARKER_MAX]
+    # Each kind its own shape, every marker outlined.
+    assert places["marker"]["symbol"] == "diamond"
+    assert places["marker"]["line"]["width"] > 0
 
 
 def test_timeline_and_feed_and_label() -> None:
