@@ -38,6 +38,7 @@ from dashboard.report import report_html
 from dashboard.source import ServiceSource
 from dashboard.state import fold_records
 from dashboard.stream import dashboard_replay_stream, dashboard_stream
+from dashboard.trends_route import trends_csv, trends_page
 from dashboard.views.night import NightViews
 from dashboard.views.replay import ReplayViews
 
@@ -131,6 +132,8 @@ def _router() -> APIRouter:
     router = APIRouter()
     router.add_api_websocket_route("/dashboard/stream", dashboard_stream)
     router.add_api_websocket_route("/dashboard/replay/{session_id}/stream", dashboard_replay_stream)
+    router.add_api_route("/trends", trends_page, methods=["GET"], include_in_schema=False)
+    router.add_api_route("/trends/csv", trends_csv, methods=["GET"], include_in_schema=False)
     router.add_api_route(
         "/api/v1/nights/{night}/report",
         night_report,
