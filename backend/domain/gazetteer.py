@@ -87,3 +87,9 @@ def locate(*, city: str | None, region: str | None) -> tuple[float, float] | Non
         return None
     # The centroid, not the admin centre: Kyiv oblast's centre would put it in Kyiv city.
     return REGIONS[code].marker
+
+
+@lru_cache(maxsize=4096)
+def regions_of(name: str) -> frozenset[str]:
+    """The regions of every known city of that name (empty when the name is unknown)."""
+    return frozenset(place.region for place in _candidates(name))

@@ -15,7 +15,8 @@ from pydantic import (
     field_validator,
 )
 
-from backend.domain.regions import resolve_region
+from backend.domain.gazetteer import regions_of
+from backend.domain.regions import REGIONS, resolve_region
 from backend.domain.times import parse_night_label, parse_rfc3339
 
 Kind = Literal["launch", "shot_down", "suppressed", "impact", "debris", "alert_start", "alert_end"]
@@ -118,6 +119,23 @@ class EventIn(BaseModel):
         kind = info.data.get("kind")
         if value is not None and kind is not None and kind not in ALERT_KINDS:
             raise ValueError(f"area is only allowed on alert_start and alert_end, not {kind!r}")
+        return value
+
+    # A known city named with another region is a contradiction: counted in the region given,
+    # drawn at the city's position. Refused, naming both, rather than guessing which is right.
+    @field_validator("city")
+    @classmethod
+    def _city_in_region(cls, value: str | None, info: ValidationInfo) -> str | None:
+        region = info.data.get("region")
+        if value is None or region is None:
+            return value
+        known = regions_of(value)
+        if known and region not in known:
+            places = ", ".join(f"{code} ({REGIONS[code].name_en})" for code in sorted(known))
+            raise ValueError(
+                f"{value!r} lies in {places}, not in the region given, {region} "
+                f"({REGIONS[region].name_en}): correct the city or the region"
+            )
         return value
 
     @field_validator("lon")

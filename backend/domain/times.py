@@ -4,7 +4,9 @@ what is wrong (pydantic alone would take a naive time, or read `0` as 1970)."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+from backend.domain.nights import night_of
 
 # Times and nights outside these years are refused: they are typos, and at the ends of
 # Python's calendar (years 1 and 9999) the night of a time is not even computable.
@@ -33,9 +35,20 @@ def parse_rfc3339(value: object) -> object:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         parsed = _parse_unusual_rfc3339(value)
+    _check_years(parsed)
+    return parsed
+
+
+def _check_years(parsed: datetime) -> None:
+    # The local year alone is not enough: 2999-12-31T23:59:59-23:59 is in the year 3000 in UTC
+    # and in Kyiv, and its night (3000-01-02) would be stored and then refused by every read.
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         raise ValueError(f"must be {_YEARS}")
-    return parsed
+    if not FIRST_YEAR <= parsed.astimezone(UTC).year <= LAST_YEAR:
+        raise ValueError(f"must be {_YEARS} in UTC")
+    night = night_of(parsed)
+    if not FIRST_YEAR <= night.year <= LAST_YEAR:
+        raise ValueError(f"must fall in a night {_YEARS}; its night would be {night.isoformat()}")
 
 
 def _parse_unusual_rfc3339(value: str) -> datetime:

@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from backend.domain.reports import ReportIn
 from backend.domain.schemas import EventIn
+from backend.ingest.json_keys import duplicate_key
 
 _EVENTS = TypeAdapter(list[EventIn])
 _REPORTS = TypeAdapter(list[ReportIn])
@@ -85,6 +86,9 @@ def _items(body: bytes, *, noun: str, limit: int) -> _Items:
     except orjson.JSONDecodeError as error:
         raise BodyError(400, f"malformed JSON: {error}") from None
     batch = isinstance(data, list)
+    duplicate = duplicate_key(body, data)
+    if duplicate is not None:
+        raise BodyError(422, [duplicate.problem(batch=batch)])
     if isinstance(data, dict):
         data = [data]
     elif not batch:
