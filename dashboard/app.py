@@ -119,7 +119,7 @@ async def night_report(request: Request, night: NightLabel) -> HTMLResponse:
     if not records and state.official is None:
         raise ApiError(404, f"night: no events or official report recorded for {night}")
     name = f"skywatch-{night}.html"
-    page = report_html(state)
+    page = report_html(state, alert_minutes=await source.night_alert_minutes(night))
     disposition = f'inline; filename="{name}"'
     # Plotly and the figures are inline: the report allows those exact scripts by hash.
     return HTMLResponse(

@@ -7,11 +7,13 @@ the figures and the table come from the same functions as the live page.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import orjson
 from plotly.offline import get_plotlyjs
 
+from backend.domain.regions import REGIONS
 from dashboard.counters import counters
 from dashboard.figures import INK, LAND, MUTED, PAPER, map_figure, night_label, timeline_figure
 from dashboard.interceptions import COLUMNS, table_source, tally_rows
@@ -45,8 +47,33 @@ def _sources(state: DashboardState) -> str:
     return f"{events} and {len(state.official.figures['report_ids'])} official report(s)"
 
 
-def report_html(state: DashboardState, *, generated: datetime | None = None) -> str:
-    """The whole report page."""
+def _alert_minutes(minutes: Mapping[str, float] | None) -> str:
+    """Minutes under any alert per oblast in the night's window, longest first."""
+    if minutes is None:
+        return ""
+    shown = sorted(minutes.items(), key=lambda item: (-item[1], item[0]))
+    rows = "".join(
+        f"<tr><td>{html.escape(REGIONS[code].name_en if code in REGIONS else code)}</td>"
+        f"<td>{value:,.1f}</td><td>{value / 60:,.1f}</td></tr>"
+        for code, value in shown
+    )
+    if not rows:
+        rows = '<tr><td colspan="3">No air-raid alert in the night\'s window</td></tr>'
+    head = "<tr><th>Oblast</th><th>Minutes under alert</th><th>Hours</th></tr>"
+    note = '<p class="source">12:00 to 12:00 Kyiv time, whole-oblast and local alerts</p>'
+    return (
+        f'<h2>Air-raid alert minutes per oblast</h2>{note}<table id="alert-minutes">'
+        f"<thead>{head}</thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def report_html(
+    state: DashboardState,
+    *,
+    generated: datetime | None = None,
+    alert_minutes: Mapping[str, float] | None = None,
+) -> str:
+    """The whole report page (`alert_minutes`: GET /nights/{night}/alerts' figures)."""
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     cards = "".join(
         f'<div class="card"><div class="value">{html.escape(counter.value)}</div>'
@@ -74,6 +101,7 @@ footer {{ color:{MUTED}; font-size: 0.8rem; margin-top: 24px; }}
 <h2>Interceptions</h2>{_table(state)}
 <h2>Air-raid alerts at the end of the night, and where things fell</h2>
 {_figure("map", map_figure(state), 560)}
+{_alert_minutes(alert_minutes)}
 <h2>Launched and neutralized per 10 minutes (Kyiv time)</h2>
 {_figure("timeline", timeline_figure(state), 320)}
 <footer>Generated {when} from {_sources(state)}. {html.escape(ATTRIBUTION)}</footer>

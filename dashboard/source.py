@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from backend.domain.alerts import OpenAlert
@@ -12,7 +12,7 @@ from backend.domain.reports import StoredReport
 from backend.replay.sessions import Session
 from backend.replay.timeline import NightTimeline
 from backend.services import Services
-from backend.store.alerts import opened_on
+from backend.store.alerts import night_alerts, opened_on
 from backend.store.calendar import recorded_nights
 from backend.store.cursor import latest_cursor
 from backend.store.queries import EventFilter, iter_events, nights_listing
@@ -61,6 +61,12 @@ class ServiceSource:
             if record["seq"] <= cursor
         ]
         return cursor, records
+
+    async def night_alert_minutes(self, night: date) -> dict[str, float]:
+        """Minutes under alert per region in the night's window, as GET /nights/{night}/alerts."""
+        found = await night_alerts(self._services.engine, night, now=datetime.now(UTC))
+        minutes: dict[str, float] = found["alert_minutes"]
+        return minutes
 
     async def night_totals(self) -> list[tuple[date, int]]:
         """Every night with events or reports and its total launched (the reports' figure
