@@ -45,9 +45,19 @@ SESSION_SECONDS = 30 * 24 * 3600
 _SESSION_CONTEXT = b"skywatch-session-v1:"
 
 
-def _session_mac(token: bytes, expires: int) -> str:
-    mac = hmac.new(token, _SESSION_CONTEXT + str(expires).encode(), hashlib.sha256).digest()
+def _session_mac(token: bytes, signed: str) -> str:
+    mac = hmac.new(token, _SESSION_CONTEXT + signed.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def session_digest(value: str) -> str:
+    """What a signed-out session is remembered by: never the cookie itself."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def session_expiry(value: str) -> int:
+    """The expiry (Unix seconds) of a session value that allows_session accepted."""
+    return int(value.partition(".")[0])
 
 
 class TokenBook:
@@ -63,25 +73,29 @@ class TokenBook:
         return TokenBook([*(token.decode() for token in self._tokens), *tokens])
 
     def session(self, token: str, *, now: float) -> str:
-        """The session cookie value for an accepted token: `<expiry>.<HMAC of it>`.
+        """The session cookie value for an accepted token: `<expiry>.<nonce>.<HMAC of both>`.
 
         The cookie is keyed by the token but does not contain it, so a leaked cookie never
         gives away a token (a write token least of all), and any worker or host holding the
-        same tokens can check it without shared session state.
+        same tokens can check it without shared session state. The nonce makes each sign-in
+        its own session, so signing out one browser (a revocation of that value) leaves
+        another signed in with the same token.
         """
         expires = int(now) + SESSION_SECONDS
-        return f"{expires}.{_session_mac(token.encode(), expires)}"
+        signed = f"{expires}.{secrets.token_urlsafe(12)}"
+        return f"{signed}.{_session_mac(token.encode(), signed)}"
 
     def allows_session(self, value: str, *, now: float) -> bool:
-        """Whether a session cookie value was made from an accepted token and is unexpired."""
-        expiry, _, mac = value.partition(".")
-        if not expiry.isdigit() or len(expiry) > 12 or not mac:
+        """Whether a session cookie value was made from an accepted token and is unexpired
+        (not whether it was signed out since: see backend/store/revocations.py)."""
+        signed, _, mac = value.rpartition(".")
+        expiry = signed.partition(".")[0]
+        if not expiry.isdigit() or len(expiry) > 12 or not mac or len(value) > 200:
             return False
-        expires = int(expiry)
         matched = False
         for token in self._tokens:
-            matched |= hmac.compare_digest(mac.encode(), _session_mac(token, expires).encode())
-        return matched and expires > now
+            matched |= hmac.compare_digest(mac.encode(), _session_mac(token, signed).encode())
+        return matched and int(expiry) > now
 
     def allows(self, presented: str) -> bool:
         """Whether the token is accepted; the time taken does not depend on where it differs."""

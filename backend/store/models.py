@@ -138,6 +138,17 @@ class ReplaySession(Base):
     # Bumped at every control, so screens notice a change without comparing clocks.
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Unix seconds of the last use, touched at most once a minute: idle sessions expire.
+    used_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+
+
+class RevokedSession(Base):
+    """A signed-out session cookie (its SHA-256), refused by every worker until it expires."""
+
+    __tablename__ = "revoked_sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class Report(Base):
@@ -182,4 +193,5 @@ night_summaries_table: Table = NightSummaryRow.__table__  # type: ignore[assignm
 night_dirty_table: Table = NightDirty.__table__  # type: ignore[assignment]
 reports_table: Table = Report.__table__  # type: ignore[assignment]
 replay_sessions_table: Table = ReplaySession.__table__  # type: ignore[assignment]
+revoked_sessions_table: Table = RevokedSession.__table__  # type: ignore[assignment]
 events_table: Table = Event.__table__  # type: ignore[assignment]

@@ -21,6 +21,8 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import ClientDisconnect, cookie_parser
 from starlette.responses import RedirectResponse, Response
@@ -30,8 +32,9 @@ from backend.api.body import read_body
 from backend.api.errors import ApiError, error_response
 from backend.api.middleware.csp import HEADER, dashboard_policy
 from backend.api.routes.signin import SIGN_IN, SIGN_OUT, safe_next, sign_in_page
-from backend.auth import SESSION_SECONDS, TokenBook
+from backend.auth import SESSION_SECONDS, TokenBook, session_digest, session_expiry
 from backend.config import Settings
+from backend.store.revocations import is_revoked, revoke_session
 
 SESSION_COOKIE = "skywatch_session"
 # Liveness probes run without credentials.
@@ -40,6 +43,8 @@ OPEN_PATHS = frozenset({"/healthz", "/api/v1/healthz"})
 MAX_FORM_BYTES = 8 * 1024
 # Close code for a refused handshake; sent before accept, the client sees HTTP 403.
 POLICY_VIOLATION = 1008
+# A handshake that cannot be checked now (the database is down): the client retries.
+TRY_AGAIN_LATER = 1013
 
 
 def allow_page_scripts(app: FastAPI, hashes: Iterable[str]) -> None:
@@ -117,12 +122,19 @@ class AccessControl:
                 response = await self._sign_in(scope, receive, path)
             except ClientDisconnect:
                 return  # left before the form was whole
+            except (OSError, SQLAlchemyError):
+                response = _unavailable()  # the sign-out could not be recorded: not signed out
             await response(scope, receive, send)
             return
         # Unguarded, nothing is parsed here: the ingest hot path pays only for a few checks.
         if self.guarded and path not in OPEN_PATHS:
             headers = Headers(scope=scope)
-            if not self._reader(scope, headers):
+            try:
+                allowed = await self._reader(scope, headers)
+            except (OSError, SQLAlchemyError):
+                await _unavailable()(scope, receive, send)
+                return
+            if not allowed:
                 await self._refusal(scope, headers)(scope, receive, send)
                 return
         if scope["method"] in ("GET", "HEAD"):
@@ -133,7 +145,7 @@ class AccessControl:
         readers: TokenBook | None = getattr(scope["app"].state, "readers", None)
         return readers
 
-    def _reader(self, scope: Scope, headers: Headers) -> bool:
+    async def _reader(self, scope: Scope, headers: Headers) -> bool:
         readers = self._readers(scope)
         if readers is None:  # not started: refuse rather than serve unguarded
             return False
@@ -141,7 +153,11 @@ class AccessControl:
         if token is not None and readers.allows(token):
             return True
         session = _session(headers)
-        return session is not None and readers.allows_session(session, now=time.time())
+        if session is None or not readers.allows_session(session, now=time.time()):
+            return False
+        # Signed out on any worker: the database says so (a browser's requests only; tokens
+        # and the ingest path never come here).
+        return not await is_revoked(_engine(scope), session_digest(session))
 
     def _refusal(self, scope: Scope, headers: Headers) -> Response:
         wants_page = scope["method"] in ("GET", "HEAD") and "text/html" in headers.get("accept", "")
@@ -159,9 +175,14 @@ class AccessControl:
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
-        refused = not origin_allowed(headers, self.allowed_origins) or (
-            self.guarded and not self._reader(scope, headers)
-        )
+        try:
+            refused = not origin_allowed(headers, self.allowed_origins) or (
+                self.guarded and not await self._reader(scope, headers)
+            )
+        except (OSError, SQLAlchemyError):
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": TRY_AGAIN_LATER, "reason": ""})
+            return
         if refused:
             await receive()  # websocket.connect
             await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": ""})
@@ -171,6 +192,7 @@ class AccessControl:
     async def _sign_in(self, scope: Scope, receive: Receive, path: str) -> Response:
         secure = scope.get("scheme") == "https"
         if path == SIGN_OUT:
+            await self._revoke(scope)
             response: Response = RedirectResponse(SIGN_IN, status_code=303)
             response.headers["Set-Cookie"] = _session_cookie("", secure=secure, max_age=0)
             return response
@@ -205,6 +227,21 @@ class AccessControl:
         )
         return response
 
+    async def _revoke(self, scope: Scope) -> None:
+        # Clearing the cookie is not enough: a copy of it would be accepted until it expires.
+        # Only a valid session is recorded, so anonymous sign-outs add nothing to the table.
+        session = _session(Headers(scope=scope))
+        readers = self._readers(scope)
+        now = time.time()
+        if session is None or readers is None or not readers.allows_session(session, now=now):
+            return
+        await revoke_session(
+            _engine(scope),
+            session_digest(session),
+            expires_at=session_expiry(session),
+            now=int(now),
+        )
+
     def _with_page_policy(self, scope: Scope, send: Send) -> Send:
         hashes: tuple[str, ...] = getattr(scope["app"].state, "page_script_hashes", ())
 
@@ -218,6 +255,15 @@ class AccessControl:
             await send(message)
 
         return send_with_policy
+
+
+def _engine(scope: Scope) -> AsyncEngine:
+    engine: AsyncEngine = scope["app"].state.services.engine
+    return engine
+
+
+def _unavailable() -> Response:
+    return error_response(503, "database unavailable, retry", {"Retry-After": "5"})
 
 
 async def _read_form(scope: Scope, receive: Receive) -> dict[str, str]:
