@@ -47,6 +47,7 @@ bench: $(VENV)/.dev services chromium
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.replay
 	$(BIN)/python -m bench.replay_screens
+	$(BIN)/python -m bench.history
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
