@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # and a websocket message from a client over this many bytes closes it (1009): the
     # service never reads what clients send on a stream.
     ws_max_bytes: int = Field(default=16 * 1024, ge=1024)
+    # A replay session unused (no read, control or stream) this long is gone (404), and one
+    # address may create at most max_replays_per_address within the window (429).
+    replay_idle_seconds: float = Field(default=24 * 3600.0, gt=0)
+    max_replays_per_address: int = Field(default=30, ge=1)
+    replay_create_window: float = Field(default=3600.0, gt=0)
 
     @field_validator("api_tokens", "view_tokens", "allowed_origins", "allowed_hosts", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.auth import TokenBook, ensure_write_tokens
 from backend.config import Settings
 from backend.ingest.writer import GroupCommitWriter, store_for
+from backend.replay.creations import CreationLimit
 from backend.replay.sessions import ReplaySessions
 from backend.replay.timeline import NightTimelines
 from backend.store.db import create_engine
@@ -73,6 +74,12 @@ async def open_services(settings: Settings, stack: contextlib.AsyncExitStack) ->
         hub,
         bus,
         TokenBook(tokens),
-        ReplaySessions(engine),
+        ReplaySessions(
+            engine,
+            idle_seconds=settings.replay_idle_seconds,
+            creations=CreationLimit(
+                limit=settings.max_replays_per_address, window=settings.replay_create_window
+            ),
+        ),
         NightTimelines(engine),
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
+import time
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, WebSocket
+from fastapi import APIRouter, Path, Query, Request, WebSocket
 from fastapi.responses import Response
 from starlette.websockets import WebSocketDisconnect
 
@@ -44,12 +46,28 @@ async def _session(services: Services, session_id: str) -> Session:
     return session
 
 
-@router.post("", status_code=201, response_model=ReplayOut, responses=_BODY_ERRORS)
-async def create_replay(services: ServicesDep, body: ReplayCreate) -> Response:
-    """Start a replay of a recorded night; every screen may then follow it by id."""
+@router.post(
+    "",
+    status_code=201,
+    response_model=ReplayOut,
+    responses={**_BODY_ERRORS, 429: {"model": ErrorOut}},
+)
+async def create_replay(services: ServicesDep, body: ReplayCreate, request: Request) -> Response:
+    """Start a replay of a recorded night; every screen may then follow it by id. Sessions
+    unused for SKYWATCH_REPLAY_IDLE_SECONDS are gone; one address may create at most
+    SKYWATCH_MAX_REPLAYS_PER_ADDRESS within SKYWATCH_REPLAY_CREATE_WINDOW seconds (429)."""
     timeline = await services.timelines.get(body.night)
     if not timeline.events:
         raise ApiError(404, f"night: no events recorded for {body.night}")
+    address = request.client.host if request.client else "unknown"
+    wait = services.replays.creations.take(address, time.monotonic())
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        raise ApiError(
+            429,
+            f"too many replay sessions created from this address; retry in {seconds} s",
+            retry_after=seconds,
+        )
     position = body.position or timeline.times[0] - LEAD_IN
     now = utc_now()
     session = await services.replays.create(
@@ -83,6 +101,14 @@ async def control_replay(
         clock = clock.with_speed(body.speed, now)
     saved = await services.replays.save(session, clock)
     return json_response(saved.describe(now))
+
+
+@router.delete("/{session_id}", status_code=204, responses=_READ_ERRORS)
+async def delete_replay(services: ServicesDep, session_id: SessionId) -> Response:
+    """End a replay session: its id is then unknown everywhere (404)."""
+    if not await services.replays.delete(session_id):
+        raise ApiError(404, f"no replay session {session_id!r}")
+    return Response(status_code=204)
 
 
 @router.get("/{session_id}/stats", response_model=StatsOut, responses=_READ_ERRORS)
