@@ -42,6 +42,7 @@ chromium:
 bench: $(VENV)/.dev services chromium
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.ingest_postgres
 	$(BIN)/python -m bench.fanout
 	$(BIN)/python -m bench.soak
 	$(BIN)/python -m bench.dashboard

@@ -29,6 +29,12 @@ def create_engine(
     connection: a database that hangs (a network partition drops packets, it does not refuse
     them) then costs a 503 after that long, instead of holding the writer and every request
     queued behind it forever (asyncpg waits for a statement without limit by default).
+
+    Every statement gets a plan for its own parameters (plan_cache_mode): asyncpg keeps each
+    statement prepared on a pooled connection, and PostgreSQL's generic plan, picked once
+    the table was small (a fresh store, or before any ANALYZE), is kept as the table grows.
+    The ingest id look-up so kept a sequential scan comparing every row with 500 parameters
+    one by one: 150 events/s at 100,000 stored events (docs/performance.md).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -38,7 +44,11 @@ def create_engine(
             pool_size=10,
             max_overflow=10,
             pool_timeout=timeout,
-            connect_args={"timeout": timeout, "command_timeout": timeout},
+            connect_args={
+                "timeout": timeout,
+                "command_timeout": timeout,
+                "server_settings": {"plan_cache_mode": "force_custom_plan"},
+            },
         )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
