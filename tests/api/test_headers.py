@@ -1,5 +1,5 @@
-"""Every answer carries nosniff and no-referrer; HEAD works where GET does; Dash's routes
-answer a client's mistakes with 4xx, never 500 (issue 15)."""
+"""Every answer carries nosniff and a same-origin referrer policy; HEAD works where GET does;
+Dash's routes answer a client's mistakes with 4xx, never 500 (issue 15)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_every_answer_carries_the_security_headers(
     response = client.request(method, path, follow_redirects=False)
     assert response.status_code < 500, response.text
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_head_answers_where_get_does(client: TestClient) -> None:

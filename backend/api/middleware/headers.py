@@ -1,8 +1,10 @@
 """Headers every answer carries: no MIME sniffing, no referrer leaving the service.
 
 `X-Content-Type-Options: nosniff` keeps a browser from running a JSON or text answer as a
-script or page; `Referrer-Policy: no-referrer` keeps night and replay URLs (and their query
-strings) out of other sites' logs. Added once here, outermost, so that every route, the
+script or page; `Referrer-Policy: same-origin` keeps night and replay URLs (and their query
+strings) out of other sites' logs. Not `no-referrer`: under it Chromium sends `Origin: null`
+even on the service's own form posts, and the sign-in's origin check (a defence against
+login CSRF) must see the page's origin. Added once here, outermost, so that every route, the
 ingest fast path, the page and every refusal get them.
 """
 
@@ -12,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
 )
 _NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 
