@@ -29,6 +29,7 @@ SCRIPT_TEXTS = (
     "Play",
     "Play again",
     "PAUSED",
+    "paused",
     "finished",
     "Replay night",
     "No replay: {error}",
@@ -36,6 +37,7 @@ SCRIPT_TEXTS = (
     "REPLAY · not live",
     "{minutes} min ago",
     "just now",
+    "Pick a night: type a date to search",
 )
 _TABLE_STYLE: dict[str, Any] = {
     "style_as_list_view": True,
@@ -271,7 +273,9 @@ def layout() -> html.Div:
                                             data=[],
                                             **_TABLE_STYLE,
                                         ),
-                                    ]
+                                    ],
+                                    # A scrolling region the keyboard can reach and scroll.
+                                    tabIndex="0",
                                 ),
                                 "tally-panel",
                             ),
@@ -282,19 +286,22 @@ def layout() -> html.Div:
                             ),
                             _panel(
                                 t("Latest events"),
-                                dash_table.DataTable(
-                                    id=ids.FEED,
-                                    columns=[
-                                        {"name": t("Kyiv"), "id": "time"},
-                                        {"name": t("Event"), "id": "event"},
-                                        {"name": t("Weapon"), "id": "weapon"},
-                                        {"name": t("Where"), "id": "where"},
-                                    ],
-                                    data=[],
-                                    page_size=50,
-                                    # Rows are read, not edited: no cell takes focus (no trap).
-                                    cell_selectable=False,
-                                    **_TABLE_STYLE,
+                                html.Div(
+                                    dash_table.DataTable(
+                                        id=ids.FEED,
+                                        columns=[
+                                            {"name": t("Kyiv"), "id": "time"},
+                                            {"name": t("Event"), "id": "event"},
+                                            {"name": t("Weapon"), "id": "weapon"},
+                                            {"name": t("Where"), "id": "where"},
+                                        ],
+                                        data=[],
+                                        page_size=50,
+                                        # Rows are read, not edited: no cell takes focus (no trap).
+                                        cell_selectable=False,
+                                        **_TABLE_STYLE,
+                                    ),
+                                    tabIndex="0",
                                 ),
                                 "feed-panel",
                             ),

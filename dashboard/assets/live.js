@@ -103,6 +103,15 @@
     return { data: data, layout: layout };
   }
 
+  // Dash's dropdown marks its keyboard focus target aria-hidden: a focusable element must
+  // not be hidden from assistive technology (axe: aria-hidden-focus).
+  function unhideFocusTargets() {
+    document.querySelectorAll(".dash-dropdown-focus-target[aria-hidden]").forEach(function (el) {
+      el.removeAttribute("aria-hidden");
+      el.setAttribute("aria-label", say("Pick a night: type a date to search"));
+    });
+  }
+
   function showLastEvent(props) {
     if (props && "data-at" in props) {
       lastEventAt = props["data-at"] ? Date.parse(props["data-at"]) : null;
@@ -157,6 +166,7 @@
     if (props["last-event"]) {
       showLastEvent(props["last-event"]);
     }
+    unhideFocusTargets();
     window.skywatch.lastSeq = message.seq;
     window.skywatch.updates += 1;
   }
@@ -209,6 +219,7 @@
   function tick() {
     setProps("kyiv-time", { children: say("Kyiv") + " " + kyivClock.format(new Date()) });
     showLastEvent(null);
+    unhideFocusTargets();
   }
 
   function start() {

@@ -95,7 +95,7 @@
     if (state.finished) {
       parts.push(say("finished"));
     } else if (state.paused) {
-      parts.push(say("PAUSED"));
+      parts.push(say("paused"));
     }
     return parts.join(" · ");
   }

@@ -3,6 +3,7 @@ with who stated it and when, "—" for what it leaves out, and live as reports c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -100,11 +101,12 @@ def test_a_night_with_a_report_and_no_events_is_listed_and_shown(
     page = watched_page.page
     open_night(page, dashboard_server)
     page.locator("#night-picker").click()
-    option = page.get_by_text("2025-06-26", exact=True)
+    # Each night is listed with its date spelled out and its total (issue 14).
+    option = page.get_by_text(re.compile(r"^2025-06-26 · "))
     expect(option).to_be_visible()
     option.click()
     page.wait_for_url("**/?night=2025-06-26")
-    expect(page.locator("#connection-status")).to_have_text("live", timeout=15_000)
+    expect(page.locator("#connection-status")).to_have_text("archive", timeout=15_000)
     expect_counters(page, dashboard_server, "2025-06-26")
     expect(page.locator("#count-drones-launched-source")).to_have_text("Air Force report, 08:30")
     report = httpx.get(f"{dashboard_server.url}/api/v1/nights/2025-06-26/report", timeout=60)
@@ -124,7 +126,7 @@ def test_a_parsed_air_force_post_is_the_nights_figures_on_the_page(
     night = answer.json()["report"]["night"]
     page = watched_page.page
     page.goto(f"{dashboard_server.url}/?night={night}")
-    expect(page.locator("#connection-status")).to_have_text("live", timeout=15_000)
+    expect(page.locator("#connection-status")).to_have_text("archive", timeout=15_000)
     expect_counters(page, dashboard_server, night)
     expect(page.locator("#count-drones-launched-source")).to_have_text("Air Force report, 09:20")
     stored = httpx.get(f"{dashboard_server.url}/api/v1/nights/{night}/reports").json()

@@ -84,7 +84,7 @@ def test_a_replay_starts_from_the_night_picker(
 ) -> None:
     page = watched_page.page
     page.goto(f"{seeded_server.url}/?night={NIGHT}")
-    expect(page.locator("#connection-status")).to_have_text("live", timeout=15_000)
+    expect(page.locator("#connection-status")).to_have_text("archive", timeout=15_000)
     expect(page.locator("#replay-bar")).to_be_hidden()
     page.click("#replay-start")
     page.wait_for_url(re.compile(r"/replay/[0-9a-f-]{36}$"), timeout=15_000)
