@@ -8,22 +8,17 @@ import orjson
 from fastapi.testclient import TestClient
 
 from tests.helpers.app_client import AUTH
+from tests.helpers.report_records import report_record
 
 
 def report(**fields: Any) -> dict[str, Any]:
-    """A valid national Air Force report of the night of 2025-07-04, fields overridden."""
-    base: dict[str, Any] = {
-        "id": "af-0704-1",
-        "night": "2025-07-04",
-        "issuer": "air_force",
-        "scope": "national",
-        "issued_at": "2025-07-04T09:00:00+03:00",
-        "lines": [
-            {"weapon": "drone", "model": "Shahed-136", "launched": 539, "neutralized": 476},
-            {"weapon": "cruise_missile", "launched": 11, "shot_down": 2},
-        ],
-    }
-    return {**base, **fields}
+    """A valid national Air Force report of the night of 2025-07-04 with a drone and a cruise
+    missile line, fields overridden."""
+    lines = [
+        {"weapon": "drone", "model": "Shahed-136", "launched": 539, "neutralized": 476},
+        {"weapon": "cruise_missile", "launched": 11, "shot_down": 2},
+    ]
+    return report_record(**{"lines": lines, **fields})
 
 
 def post_reports(client: TestClient, body: Any) -> Any:
