@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -75,7 +75,9 @@ def unavailable(detail: str) -> Response:
     return error_response(503, detail, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-def _validation_detail(error: RequestValidationError) -> list[dict[str, Any]]:
+def _validation_detail(
+    error: RequestValidationError | WebSocketRequestValidationError,
+) -> list[dict[str, Any]]:
     found = []
     for item in error.errors():
         loc = list(item.get("loc", ()))
@@ -105,6 +107,20 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> Response:
         return error_response(422, _validation_detail(error))
+
+    @app.exception_handler(WebSocketRequestValidationError)
+    async def _invalid_handshake(
+        websocket: WebSocket, error: WebSocketRequestValidationError
+    ) -> None:
+        # FastAPI's default closes before accepting: the client sees a bare 403, which reads
+        # as a refused token. A 400 naming the parameter says what to fix.
+        detail = _validation_detail(error)
+        try:
+            await websocket.send_denial_response(error_response(400, detail))
+        except RuntimeError:  # a server without the ASGI denial-response extension
+            await websocket.accept()
+            reason = "; ".join(str(item["msg"]) for item in detail)
+            await websocket.close(code=4400, reason=reason.encode()[:123].decode(errors="ignore"))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> Response:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.helpers.server_process import SKYWATCH, TOKEN, ServerProcess, free_port
 
@@ -104,3 +106,13 @@ def test_verbose_shows_the_request_lines(server: ServerProcess, tmp_path: Path) 
     done = run("load", str(path), "--url", server.url, "--token", TOKEN, "--verbose")
     assert done.returncode == 0, done.stderr
     assert "INFO httpx: HTTP Request: POST" in done.stderr
+
+
+@pytest.mark.parametrize("query", ["since=abc", "night=bogus"])
+def test_a_bad_stream_parameter_is_a_400_with_a_reason(server: ServerProcess, query: str) -> None:
+    url = server.url.replace("http://", "ws://") + f"/api/v1/stream?{query}"
+    with pytest.raises(InvalidStatus) as refused, connect(url, open_timeout=30):
+        pass
+    assert refused.value.response.status_code == 400
+    [problem] = orjson.loads(refused.value.response.body or b"{}")["detail"]
+    assert problem["field"] == query.split("=")[0]
