@@ -2,24 +2,29 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+# make run PORT=8001 HOST=0.0.0.0
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint bench services chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Not --quiet: the first install takes a minute or more, and silence reads as a hang.
 $(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@echo "Installing Skywatch and its dependencies into $(VENV) (first run only, a minute or two)"
+	$(BIN)/python -m pip install --disable-pip-version-check -e .
 	touch $@
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
-## run: install and serve on http://127.0.0.1:8000 (SQLite in ~/.local/share/skywatch),
+## run: install and serve on http://$(HOST):$(PORT) (SQLite in ~/.local/share/skywatch),
 ## with the night of 3-4 July 2025 loaded when the store is empty
 run: $(VENV)/.runtime
-	$(BIN)/skywatch serve --demo
+	$(BIN)/skywatch serve --demo --host $(HOST) --port $(PORT)
 
 ## test: install, start the databases the tests use, lint, type-check, run every test
 test: $(VENV)/.dev services chromium lint
