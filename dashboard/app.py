@@ -27,14 +27,17 @@ from backend.api.errors import ApiError
 from backend.api.middleware.csp import HEADER as CSP
 from backend.api.middleware.csp import inline_policy
 from backend.config import Settings
+from backend.domain.official import counted_reports
 from backend.domain.schemas import ErrorOut, NightLabel
 from backend.extension import Extension
 from backend.services import Services
 from dashboard import ids
+from dashboard.i18n import language_of
 from dashboard.layout import layout
 from dashboard.official import official_view
 from dashboard.page_language import remember, request_language
 from dashboard.report import report_html
+from dashboard.report_sections import ReportSources
 from dashboard.source import ServiceSource
 from dashboard.state import fold_records
 from dashboard.stream import dashboard_replay_stream, dashboard_stream
@@ -110,16 +113,25 @@ def _add_replay_page(dash_app: Dash) -> None:
     )
 
 
-async def night_report(request: Request, night: NightLabel) -> HTMLResponse:
-    """One self-contained HTML file of the night: tallies, timeline and map."""
+async def night_report(
+    request: Request, night: NightLabel, lang: str | None = None
+) -> HTMLResponse:
+    """One self-contained HTML file of the night: headline, tallies, maps, places, timeline
+    and sources, in `?lang=uk|en` (else the browser's Accept-Language)."""
     source = ServiceSource(request.app.state.services)
     _, records = await source.night_records(night)
     state = fold_records(night, records, await source.opened_alerts(night))
-    state.official = official_view(night, await source.night_reports(night))
+    reports = await source.night_reports(night)
+    state.official = official_view(night, reports)
     if not records and state.official is None:
         raise ApiError(404, f"night: no events or official report recorded for {night}")
     name = f"skywatch-{night}.html"
-    page = report_html(state, alert_minutes=await source.night_alert_minutes(night))
+    page = report_html(
+        state,
+        alert_minutes=await source.night_alert_minutes(night),
+        lang=language_of(lang, request.headers.get("accept-language")),
+        sources=ReportSources.of(counted_reports(reports), records),
+    )
     disposition = f'inline; filename="{name}"'
     # Plotly and the figures are inline: the report allows those exact scripts by hash.
     return HTMLResponse(

@@ -1,7 +1,9 @@
 """The briefing report: one self-contained HTML file of a night, for people not in the room.
 
 Plotly's script is inlined (about 4.8 MB), so the file opens anywhere with nothing fetched;
-the figures and the table come from the same functions as the live page.
+the figures and the table come from the same functions as the live page. It speaks the
+page's languages (`?lang=`), gives every time in Kyiv time, and prints light
+(dashboard/report_style.py).
 """
 
 from __future__ import annotations
@@ -9,61 +11,65 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from plotly.offline import get_plotlyjs
 
-from backend.domain.regions import REGIONS
+from dashboard.alert_minutes_map import alert_minutes_figure
 from dashboard.counters import counters
-from dashboard.figures import INK, LAND, MUTED, PAPER, map_figure, night_label, timeline_figure
+from dashboard.figures import map_figure, night_label, timeline_figure
+from dashboard.i18n import Lang, Texts, texts
 from dashboard.interceptions import COLUMNS, table_source, tally_rows
 from dashboard.layout import ATTRIBUTION
+from dashboard.report_headline import headline, headline_source, kyiv_stamp, report_window
+from dashboard.report_sections import (
+    ReportSources,
+    alert_minutes_table,
+    places_table,
+    sources_section,
+)
+from dashboard.report_style import CSS, PRINT_SCRIPT, print_layout
 from dashboard.state import DashboardState
 
 
-def _figure(element: str, figure: dict[str, object], height: int) -> str:
-    spec = orjson.dumps(figure).decode().replace("</", "<\\/")
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode().replace("</", "<\\/")
+
+
+def _figure(element: str, figure: dict[str, Any], height: int, label: str) -> str:
+    spec = _json(figure)
+    layouts = _json([figure["layout"], print_layout(figure["layout"])])
+    name = _json(element)
     return (
-        f'<div id="{element}" style="height:{height}px"></div>'
-        f"<script>Plotly.newPlot({orjson.dumps(element).decode()}, {spec}.data, "
-        f"{spec}.layout, {{displayModeBar: false, responsive: true}});</script>"
+        f'<div id="{element}" class="figure" role="img" aria-label="{html.escape(label)}" '
+        f'style="height:{height}px"></div>'
+        f"<script>Plotly.newPlot({name}, {spec}.data, "
+        f"{spec}.layout, {{displayModeBar: false, responsive: true}});"
+        f"(window.skywatchFigures = window.skywatchFigures || {{}})[{name}] = {layouts};"
+        "</script>"
     )
 
 
-def _table(state: DashboardState) -> str:
-    head = "".join(f"<th>{label}</th>" for _, label in COLUMNS)
+def _table(state: DashboardState, t: Texts) -> str:
+    head = "".join(f'<th scope="col">{html.escape(t(label))}</th>' for _, label in COLUMNS)
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for key, _ in COLUMNS) + "</tr>"
-        for row in tally_rows(state)
+        for row in tally_rows(state, t)
     )
-    source = f'<p class="source">{html.escape(table_source(state))}</p>'
+    source = f'<p class="source">{html.escape(table_source(state, t))}</p>'
     return f"{source}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def _sources(state: DashboardState) -> str:
-    events = f"{state.tally.events} observed events"
-    if state.official is None:
-        return events
-    return f"{events} and {len(state.official.figures['report_ids'])} official report(s)"
-
-
-def _alert_minutes(minutes: Mapping[str, float] | None) -> str:
-    """Minutes under any alert per oblast in the night's window, longest first."""
+def _alert_minutes(minutes: Mapping[str, float] | None, t: Texts) -> str:
+    """Minutes under any alert per oblast in the night's window: a map and a table."""
     if minutes is None:
         return ""
-    shown = sorted(minutes.items(), key=lambda item: (-item[1], item[0]))
-    rows = "".join(
-        f"<tr><td>{html.escape(REGIONS[code].name_en if code in REGIONS else code)}</td>"
-        f"<td>{value:,.1f}</td><td>{value / 60:,.1f}</td></tr>"
-        for code, value in shown
-    )
-    if not rows:
-        rows = '<tr><td colspan="3">No air-raid alert in the night\'s window</td></tr>'
-    head = "<tr><th>Oblast</th><th>Minutes under alert</th><th>Hours</th></tr>"
-    note = '<p class="source">12:00 to 12:00 Kyiv time, whole-oblast and local alerts</p>'
+    note = t("12:00 to 12:00 Kyiv time, whole-oblast and local alerts")
+    figure = _figure("alert-minutes-map", alert_minutes_figure(minutes, t), 560, note)
     return (
-        f'<h2>Air-raid alert minutes per oblast</h2>{note}<table id="alert-minutes">'
-        f"<thead>{head}</thead><tbody>{rows}</tbody></table>"
+        f"<h2>{html.escape(t('Air-raid alert minutes per oblast'))}</h2>"
+        f'<p class="source">{html.escape(note)}</p>{figure}{alert_minutes_table(minutes, t)}'
     )
 
 
@@ -72,38 +78,43 @@ def report_html(
     *,
     generated: datetime | None = None,
     alert_minutes: Mapping[str, float] | None = None,
+    lang: Lang = "en",
+    sources: ReportSources | None = None,
 ) -> str:
     """The whole report page (`alert_minutes`: GET /nights/{night}/alerts' figures)."""
-    when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    t = texts(lang)
+    when = kyiv_stamp(t, generated or datetime.now(UTC))
     cards = "".join(
         f'<div class="card"><div class="value">{html.escape(counter.value)}</div>'
         f"<div>{html.escape(counter.label)}</div>"
         f'<div class="source">{html.escape(counter.caption)}</div></div>'
-        for counter in counters(state).values()
+        for counter in counters(state, t).values()
     )
-    title = html.escape(night_label(state))
+    title = html.escape(night_label(state, t))
+    # The alert state when the window closed: a past night's noon, or now for tonight.
+    end_map = t("Air-raid alerts at the end of the night (12:00 Kyiv time), and where things fell")
+    timeline = t("Launched and neutralized per 10 minutes (Kyiv time)")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Skywatch: {title}</title>
-<style>
-body {{ background:{PAPER}; color:{INK}; font-family: system-ui, sans-serif; margin: 24px; }}
-h1 {{ font-size: 1.6rem; }} h2 {{ color:{MUTED}; font-size: 1.1rem; }}
-.cards {{ display:grid; grid-template-columns: repeat(6, 1fr); gap: 12px; }}
-.card {{ background:{LAND}; border-radius: 8px; padding: 10px 14px; color:{MUTED}; }}
-.value {{ color:{INK}; font-size: 2.4rem; font-weight: 700; font-variant-numeric: tabular-nums; }}
-table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ padding: 4px 8px; border-bottom: 1px solid #30363d; text-align: right; }}
-td:first-child, th:first-child {{ text-align: left; white-space: pre; }}
-footer {{ color:{MUTED}; font-size: 0.8rem; margin-top: 24px; }}
-.source {{ color:{MUTED}; font-size: 0.85rem; margin: 2px 0 6px; }}
-</style>
-<script>{get_plotlyjs()}</script></head>
-<body><h1>Skywatch: {title}</h1><div class="cards">{cards}</div>
-<h2>Interceptions</h2>{_table(state)}
-<h2>Air-raid alerts at the end of the night, and where things fell</h2>
-{_figure("map", map_figure(state), 560)}
-{_alert_minutes(alert_minutes)}
-<h2>Launched and neutralized per 10 minutes (Kyiv time)</h2>
-{_figure("timeline", timeline_figure(state), 320)}
-<footer>Generated {when} from {_sources(state)}. {html.escape(ATTRIBUTION)}</footer>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Skywatch: {title}</title>
+<style>{CSS}</style>
+<script>{get_plotlyjs()}</script><script>{PRINT_SCRIPT}</script></head>
+<body><main><h1>Skywatch: {title}</h1>
+<p class="headline" id="report-headline">{html.escape(headline(state, t))}</p>
+<p class="source" id="report-headline-source">{html.escape(headline_source(state, t))}</p>
+<p class="window" id="report-window">{html.escape(report_window(state, t))}</p>
+<div class="cards">{cards}</div>
+<h2>{html.escape(t("Interceptions"))}</h2>{_table(state, t)}
+<h2>{html.escape(end_map)}</h2>
+{_figure("map", map_figure(state, t), 560, end_map)}
+<h2>{html.escape(t("Impact and debris places"))}</h2>{places_table(state, t)}
+{_alert_minutes(alert_minutes, t)}
+<h2>{html.escape(timeline)}</h2>
+{_figure("timeline", timeline_figure(state, t), 320, timeline)}
+<h2>{html.escape(t("Sources"))}</h2>{sources_section(sources or ReportSources(), t)}
+</main>
+<footer>{html.escape(t("Generated {when} Kyiv time.", when=when))}
+{html.escape(t(ATTRIBUTION))}</footer>
 </body></html>
 """
