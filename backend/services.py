@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.auth import TokenBook, ensure_write_tokens
 from backend.config import Settings
-from backend.ingest.writer import GroupCommitWriter, store_for
+from backend.ingest.write_health import WriteHealth
+from backend.ingest.writer import GroupCommitWriter, sqlite_directory, store_for
 from backend.replay.creations import CreationLimit
 from backend.replay.sessions import ReplaySessions
 from backend.replay.timeline import NightTimelines
@@ -63,7 +64,10 @@ async def open_services(settings: Settings, stack: contextlib.AsyncExitStack) ->
 
     store = store_for(engine, sqlite_synchronous=settings.sqlite_synchronous)
     writer = GroupCommitWriter(
-        store, max_group_events=settings.group_commit_max_events, on_commit=on_commit
+        store,
+        max_group_events=settings.group_commit_max_events,
+        on_commit=on_commit,
+        health=WriteHealth(sqlite_directory(engine)),
     )
     await writer.start()
     stack.push_async_callback(writer.stop)

@@ -15,6 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -30,6 +31,7 @@ from backend.ingest.plan import (
 )
 from backend.ingest.sqlalchemy_store import CoreWriteStore
 from backend.ingest.sqlite_store import SqliteWriteStore
+from backend.ingest.write_health import WriteHealth
 from backend.store.db import is_sqlite
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,13 @@ __all__ = [
 
 class StoreUnavailableError(Exception):
     """The database did not take the write; nothing of the request was stored."""
+
+
+def sqlite_directory(engine: AsyncEngine) -> Path | None:
+    """The directory of the engine's SQLite file (None for PostgreSQL or memory)."""
+    if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
+        return Path(str(engine.url.database)).parent
+    return None
 
 
 def store_for(engine: AsyncEngine, *, sqlite_synchronous: str) -> LockedWriteStore:
@@ -80,8 +89,10 @@ class GroupCommitWriter:
         *,
         max_group_events: int = 20_000,
         on_commit: Callable[[int], None] | None = None,
+        health: WriteHealth | None = None,
     ) -> None:
         self._store = store
+        self.health = health or WriteHealth()
         self._max_group_events = max_group_events
         self._on_commit = on_commit
         self._queue: asyncio.Queue[_Job | None] = asyncio.Queue()
@@ -149,12 +160,13 @@ class GroupCommitWriter:
                 for job in group:
                     await self._commit_inserts([job])
                 return
-            _fail(group[0].future, error)
+            _fail(group[0].future, error, self.health)
             return
+        self.health.succeeded()
         self.groups_committed += 1
         for job, answer in zip(group, plan.answers, strict=True):
             if isinstance(answer, IdConflictError):
-                _fail(job.future, answer)
+                _fail(job.future, answer, self.health)
             elif not job.future.done():
                 job.future.set_result(answer)
         if plan.new_rows:
@@ -164,8 +176,9 @@ class GroupCommitWriter:
         try:
             outcome = await self._store.retract(job.event_id)
         except Exception as error:
-            _fail(job.future, error)
+            _fail(job.future, error, self.health)
             return
+        self.health.succeeded()
         if not job.future.done():
             job.future.set_result(outcome)
         if outcome is not None and outcome.newly_retracted:
@@ -179,13 +192,15 @@ class GroupCommitWriter:
                 log.exception("commit listener failed")
 
 
-def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
+def _fail(future: asyncio.Future[Any], error: BaseException, health: WriteHealth) -> None:
+    if isinstance(error, DBAPIError | sqlite3.Error | OSError | TimeoutError):
+        # Logged as an outage (start, once a minute, end), not once per failed request.
+        health.failed(error)
     if future.done():
         return
     if isinstance(error, IdConflictError | StoreUnavailableError):
         future.set_exception(error)
     elif isinstance(error, DBAPIError | sqlite3.Error | OSError | TimeoutError):
-        log.warning("write failed, database unavailable: %s", type(error).__name__)
         future.set_exception(StoreUnavailableError(type(error).__name__))
     else:
         log.error("write failed", exc_info=error)

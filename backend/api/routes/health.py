@@ -1,4 +1,4 @@
-"""Liveness: 200 when the database answers, 503 when it does not."""
+"""Liveness: 200 when the database answers and writes are not failing, else 503."""
 
 from __future__ import annotations
 
@@ -12,11 +12,15 @@ from backend.store.queries import ping
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="200 when the database answers")
+@router.get("/healthz", summary="200 when the database answers and takes writes")
 async def healthz(services: ServicesDep) -> Response:
-    """Checks the database with a trivial query."""
+    """Checks the database with a trivial query, and that writes are not failing for lack of
+    storage (a full disk answers a ping but takes no write)."""
     try:
         await ping(services.engine)
     except Exception:
         return unavailable("database unavailable")
+    problem = await services.writer.health.storage_problem()
+    if problem is not None:
+        return unavailable(f"writes failing: {problem}")
     return json_response({"status": "ok"})
