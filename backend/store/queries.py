@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, text
+from sqlalchemy import Engine, Select, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from backend.domain.alerts import OpenAlert
 from backend.domain.nights import night_window
 from backend.domain.ranges import listing_row
 from backend.domain.records import record_of
+from backend.domain.summaries import NightSummary
 from backend.domain.tallies import FoldRow, Tally, fold
 from backend.store.alerts import opened_on
 from backend.store.models import events_table
-from backend.store.summaries import all_summaries
+from backend.store.summaries import all_summaries, opened_from_summaries
 
 _T = events_table
 _STREAM_PAGE = 2_000
+# Per engine: night -> (the summary a GET /nights row was made from, the row).
+_LISTED: weakref.WeakKeyDictionary[
+    Engine, dict[date, tuple[NightSummary, dict[str, Any] | None]]
+] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +102,12 @@ async def tally_on(
     *,
     nights: tuple[date, date] | None = None,
     between: tuple[datetime, datetime] | None = None,
+    opened: Sequence[OpenAlert] | None = None,
 ) -> Tally:
     """The same fold, read on a connection the caller holds (for a consistent snapshot).
 
-    Alert state is continuous: the fold starts from the alerts on when the range begins.
+    Alert state is continuous: the fold starts from the alerts on when the range begins
+    (`opened` when the caller knows them).
     """
     query = select(
         _T.c.kind, _T.c.weapon, _T.c.count, _T.c.region, _T.c.occurred_at, _T.c.seq, _T.c.area
@@ -111,10 +120,18 @@ async def tally_on(
     if between is not None:
         query = query.where(_T.c.occurred_at.between(*between))
         begins = between[0] if begins is None else max(begins, between[0])
-    opened = [] if begins is None else await opened_on(conn, begins)
+    if opened is None:
+        opened = [] if begins is None else await opened_on(conn, begins)
     query = query.order_by(_T.c.occurred_at, _T.c.seq)
     result = await conn.execute(query)
     return fold((FoldRow(*row) for row in result), opened)
+
+
+async def night_tally(engine: AsyncEngine, night: date) -> Tally:
+    """tally() of one night, starting from the alerts its summary began with when current."""
+    async with engine.connect() as conn:
+        opened = await opened_from_summaries(conn, night)
+        return await tally_on(conn, nights=(night, night), opened=opened)
 
 
 def _sum_of(kind: str) -> Any:
@@ -152,8 +169,16 @@ async def nights_listing(engine: AsyncEngine) -> list[dict[str, Any]]:
     repeats them as one object and `official` is the night's reports summed over weapons.
     A night with reports and no events has zero observed totals and null first_at/last_at.
     """
-    rows = (listing_row(summary) for summary in await all_summaries(engine))
-    return [row for row in rows if row is not None]
+    kept = _LISTED.setdefault(engine.sync_engine, {})
+    rows = []
+    for summary in await all_summaries(engine):
+        # all_summaries gives the same object while the stored summary is unchanged.
+        found = kept.get(summary.night)
+        if found is None or found[0] is not summary:
+            found = kept[summary.night] = (summary, listing_row(summary))
+        if found[1] is not None:
+            rows.append(found[1])
+    return rows
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -16,7 +16,7 @@ from backend.domain.ranges import range_stats
 from backend.domain.schemas import ErrorOut, NightSummary, StatsOut
 from backend.domain.tallies import stats_of
 from backend.domain.times import parse_night_label, parse_rfc3339
-from backend.store.queries import nights_listing, tally
+from backend.store.queries import night_tally, nights_listing, tally
 from backend.store.reports import official
 from backend.store.summaries import summaries_in
 
@@ -76,7 +76,7 @@ async def get_stats(
     """
     if from_ is None and to is None:
         label = night or current_night()
-        result = stats_of(await tally(services.engine, nights=(label, label)), night=label)
+        result = stats_of(await night_tally(services.engine, label), night=label)
         result["official"] = await official(services.engine, nights=(label, label))
         return json_response(result)
     if night is not None:

@@ -17,9 +17,9 @@ from backend.domain.reports import ReportIn
 from backend.domain.schemas import EventIn
 from backend.domain.tallies import stats_of
 from backend.store.alerts import night_alerts
-from backend.store.queries import tally
+from backend.store.queries import night_tally, tally
 from backend.store.reports import official, retract_report, store_reports
-from backend.store.summaries import summaries_in
+from backend.store.summaries import opened_from_summaries, summaries_in
 from tests.helpers.rig import Rig
 
 FIRST = date(2025, 7, 1)
@@ -82,6 +82,12 @@ async def check(rig: Rig, rng: random.Random) -> None:
     now = datetime.now(UTC)
     for night in NIGHTS:
         expected = await refolded(rig, night, night)
+        # /stats?night= starts from the alerts the summaries say were on (none marked now).
+        async with rig.engine.connect() as conn:
+            assert await opened_from_summaries(conn, night) is not None
+        from_summaries = stats_of(await night_tally(rig.engine, night), night=None)
+        folded = await tally(rig.engine, nights=(night, night))
+        assert from_summaries == stats_of(folded, night=None), night
         summary = by_night.get(night)
         if summary is None:
             assert expected["events"] == 0
