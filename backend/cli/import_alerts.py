@@ -16,24 +16,19 @@ import argparse
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 
+from backend.cli.batch_post import BatchRefusedError, Refusal, post_batches
 from backend.cli.progress import ProgressBar
-from backend.cli.retry import post_until_answered, say_retrying
 from backend.domain.alert_history import AlertFileError, Conversion, convert
 
 DEFAULT_BATCH_EVENTS = 5000
 MAX_BATCH_EVENTS = 10_000  # the server's default SKYWATCH_MAX_BATCH_EVENTS
-
-
-class EventsRefusedError(Exception):
-    """The server refused a batch; the message names the events and why."""
 
 
 def convert_file(path: Path, args: argparse.Namespace) -> Conversion:
@@ -51,26 +46,6 @@ def events_of(conversion: Conversion) -> list[dict[str, Any]]:
     return events
 
 
-def _batches(events: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(events), size):
-        yield events[start : start + size]
-
-
-def _describe(response: httpx.Response, batch: Sequence[dict[str, Any]]) -> str:
-    try:
-        detail = response.json().get("detail")
-    except ValueError:
-        detail = response.text
-    if isinstance(detail, list):
-        parts = []
-        for item in detail:
-            index = item.get("index")
-            where = f"event {batch[index]['id']}" if isinstance(index, int) else "batch"
-            parts.append(f"{where}: {item.get('msg')}")
-        return "\n".join(parts)
-    return f"HTTP {response.status_code}: {detail}"
-
-
 def post_events(
     events: Sequence[dict[str, Any]],
     *,
@@ -79,35 +54,27 @@ def post_events(
     batch_size: int = DEFAULT_BATCH_EVENTS,
     client: httpx.Client | None = None,
 ) -> tuple[int, int]:
-    """POST the events in batches; (accepted, duplicates). EventsRefusedError when the server
+    """POST the events in batches; (accepted, duplicates). BatchRefusedError when the server
     refuses a batch (the batches before it stay stored)."""
     size = max(1, min(batch_size, MAX_BATCH_EVENTS))
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     own_client = client is None
     http = client or httpx.Client(base_url=url, timeout=120.0)
     bar = ProgressBar(len(events), "posting alerts")
-    accepted = duplicates = 0
     try:
-        for batch in _batches(events, size):
-            response = post_until_answered(
-                http,
-                "/api/v1/events",
-                content=orjson.dumps(list(batch)),
-                headers=headers,
-                on_retry=say_retrying,
-                reached_before=accepted + duplicates > 0,
-            )
-            if response.status_code not in (200, 201):
-                raise EventsRefusedError(_describe(response, batch))
-            answer = response.json()
-            accepted += answer["accepted"]
-            duplicates += answer["duplicates"]
-            bar.advance(len(batch))
+        return post_batches(
+            http,
+            "/api/v1/events",
+            events,
+            token=token,
+            size=size,
+            bar=bar,
+            body=list,
+            refusal=lambda batch: Refusal(lambda index: f"event {batch[index]['id']}", "batch"),
+        )
     finally:
         bar.close()
         if own_client:
             http.close()
-    return accepted, duplicates
 
 
 def summarize(conversion: Conversion, name: str, seconds: float) -> str:
@@ -152,7 +119,7 @@ def run_import(args: argparse.Namespace, write_token: Callable[[], str | None]) 
             accepted, duplicates = post_events(
                 events, url=args.url, token=token, batch_size=args.batch_size
             )
-        except EventsRefusedError as error:
+        except BatchRefusedError as error:
             print(f"skywatch import-alerts: {args.file}: {error}", file=sys.stderr)
             return 1
         except (OSError, httpx.HTTPError) as error:

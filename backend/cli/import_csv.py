@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,8 +24,8 @@ from typing import Any, TextIO
 import httpx
 import orjson
 
+from backend.cli.batch_post import BatchRefusedError, Refusal, post_batches
 from backend.cli.progress import ProgressBar
-from backend.cli.retry import post_until_answered, say_retrying
 from backend.domain.dataset_reports import Notice, reports_of
 from backend.domain.dataset_rows import (
     CsvFormatError,
@@ -39,7 +39,6 @@ __all__ = [
     "CsvFormatError",
     "ImportResult",
     "Problem",
-    "ReportsRefusedError",
     "import_csv",
     "import_file",
 ]
@@ -48,10 +47,6 @@ __all__ = [
 # the CLI reaches the server only over HTTP, so a test checks the two agree).
 MAX_BATCH_REPORTS = 1000
 Problem = Notice
-
-
-class ReportsRefusedError(Exception):
-    """The server refused a batch; the message names the reports and why."""
 
 
 @dataclass(slots=True)
@@ -148,26 +143,6 @@ def write_jsonl(reports: Sequence[Mapping[str, Any]], path: Path) -> None:
             handle.write(orjson.dumps(report, option=orjson.OPT_SORT_KEYS) + b"\n")
 
 
-def _batches(reports: Sequence[Mapping[str, Any]], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(reports), size):
-        yield reports[start : start + size]
-
-
-def _describe(response: httpx.Response, batch: Sequence[Mapping[str, Any]]) -> str:
-    try:
-        detail = response.json().get("detail")
-    except ValueError:
-        detail = response.text
-    if isinstance(detail, list):
-        parts = []
-        for item in detail:
-            index = item.get("index")
-            where = f"report {batch[index]['id']}" if isinstance(index, int) else "batch"
-            parts.append(f"{where}: {item.get('msg')}")
-        return "\n".join(parts)
-    return f"HTTP {response.status_code}: {detail}"
-
-
 def post_reports(
     reports: Sequence[Mapping[str, Any]],
     *,
@@ -178,36 +153,28 @@ def post_reports(
 ) -> tuple[int, int]:
     """POST the reports in batches (each atomic); (accepted, duplicates).
 
-    ReportsRefusedError when the server refuses a batch: the batches before it stay stored, and
+    BatchRefusedError when the server refuses a batch: the batches before it stay stored, and
     posting the file again adds only what was missing.
     """
     size = max(1, min(batch_size, MAX_BATCH_REPORTS))
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     own_client = client is None
     http = client or httpx.Client(base_url=url, timeout=60.0)
     bar = ProgressBar(len(reports), "posting reports")
-    accepted = duplicates = 0
     try:
-        for batch in _batches(reports, size):
-            response = post_until_answered(
-                http,
-                "/api/v1/reports",
-                content=orjson.dumps(list(batch)),
-                headers=headers,
-                on_retry=say_retrying,
-                reached_before=accepted + duplicates > 0,
-            )
-            if response.status_code not in (200, 201):
-                raise ReportsRefusedError(_describe(response, batch))
-            answer = response.json()
-            accepted += answer["accepted"]
-            duplicates += answer["duplicates"]
-            bar.advance(len(batch))
+        return post_batches(
+            http,
+            "/api/v1/reports",
+            reports,
+            token=token,
+            size=size,
+            bar=bar,
+            body=list,
+            refusal=lambda batch: Refusal(lambda index: f"report {batch[index]['id']}", "batch"),
+        )
     finally:
         bar.close()
         if own_client:
             http.close()
-    return accepted, duplicates
 
 
 def run_import(args: argparse.Namespace, write_token: Callable[[], str | None]) -> int:
@@ -242,7 +209,7 @@ def run_import(args: argparse.Namespace, write_token: Callable[[], str | None]) 
         accepted, duplicates = post_reports(
             result.reports, url=args.url, token=token, batch_size=args.batch_size
         )
-    except ReportsRefusedError as error:
+    except BatchRefusedError as error:
         print(f"skywatch import-csv: {args.file}: {error}", file=sys.stderr)
         return 1
     except (OSError, httpx.HTTPError) as error:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import orjson
 
+from backend.cli.batch_post import BatchRefusedError, Refusal, describe_refusal, post_batches
 from backend.cli.progress import ProgressBar
-from backend.cli.retry import post_until_answered, say_retrying
 from backend.domain.recording import Line, RecordingError, read_recording
 
 
@@ -40,26 +39,6 @@ class LoadReport:
     errors: list[str] = field(default_factory=list)
 
 
-def _batches(lines: list[Line], size: int) -> Iterator[list[Line]]:
-    for start in range(0, len(lines), size):
-        yield lines[start : start + size]
-
-
-def _describe(response: httpx.Response, batch: list[Line], path: Path) -> str:
-    try:
-        detail = response.json().get("detail")
-    except ValueError:
-        detail = response.text
-    if isinstance(detail, list):
-        parts = []
-        for item in detail:
-            index = item.get("index")
-            where = f"{path}:{batch[index].number}" if isinstance(index, int) else str(path)
-            parts.append(f"{where}: {item.get('msg')}")
-        return "\n".join(parts)
-    return f"{path}: HTTP {response.status_code}: {detail}"
-
-
 def load_file(
     path: Path, *, url: str, token: str, batch_size: int = 1000, client: httpx.Client | None = None
 ) -> LoadReport:
@@ -70,28 +49,29 @@ def load_file(
     own_client = client is None
     http = client or httpx.Client(base_url=url, timeout=60.0)
     bar = ProgressBar(len(lines), f"loading {path.name}")
+
+    def refusal(batch: Sequence[Line]) -> Refusal:
+        return Refusal(lambda index: f"{path}:{batch[index].number}", str(path), f"{path}: ")
+
     try:
-        for batch in _batches(lines, batch_size):
-            body = orjson.dumps([line.event for line in batch])
-            response = post_until_answered(
+        try:
+            report.accepted, report.duplicates = post_batches(
                 http,
                 "/api/v1/events",
-                content=body,
-                headers=headers,
-                on_retry=say_retrying,
-                reached_before=report.accepted + report.duplicates > 0,
+                lines,
+                token=token,
+                size=batch_size,
+                bar=bar,
+                body=lambda batch: [line.event for line in batch],
+                refusal=refusal,
             )
-            if response.status_code not in (200, 201):
-                raise LoadError(_describe(response, batch, path))
-            answer = response.json()
-            report.accepted += answer["accepted"]
-            report.duplicates += answer["duplicates"]
-            bar.advance(len(batch))
+        except BatchRefusedError as error:
+            raise LoadError(str(error)) from None
         for line in lines:
             if line.retracted and "id" in line.event:
                 response = http.delete(f"/api/v1/events/{line.event['id']}", headers=headers)
                 if response.status_code != 200:
-                    raise LoadError(_describe(response, [line], path))
+                    raise LoadError(describe_refusal(response, refusal([line])))
                 report.retracted += 1
     finally:
         bar.close()
