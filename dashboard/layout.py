@@ -234,6 +234,9 @@ def layout() -> html.Div:
                         [_counter(element, t) for element in ids.COUNTERS],
                         className="counters",
                         role="group",
+                        # A keyboard stop of its own: Tab goes header, counters, map, tables,
+                        # feed (issue 14), and a screen reader hears the figures as one group.
+                        tabIndex="0",
                         **{"aria-label": t("Tonight's figures")},
                     ),
                     html.Div("", id=ids.EMPTY_STATE, className="empty-state hidden", role="status"),
@@ -257,6 +260,10 @@ def layout() -> html.Div:
                                         ),
                                     ],
                                     className="map-body",
+                                    # The map and its list of alerts: the next Tab stop.
+                                    tabIndex="0",
+                                    role="group",
+                                    **{"aria-label": t("Air-raid alerts and where things fell")},
                                 ),
                                 "map-panel",
                             ),

@@ -258,6 +258,23 @@
     next.set("lang", link.getAttribute("lang"));
     window.location.assign(window.location.pathname + "?" + next.toString());
   });
+  // Dash's dropdown, opened from the keyboard, focuses the chosen option and typing goes
+  // nowhere: the night picker opens on its search field instead (type a date, Enter loads
+  // the first match). Only the first focus of each opening moves, so Tab still reaches the
+  // options and leaves the list (no trap).
+  var searched = new WeakSet();
+  document.addEventListener("focusin", function (event) {
+    var popup = event.target instanceof Element ? event.target.closest(".dash-dropdown-content") : null;
+    if (!popup || searched.has(popup)) {
+      return;
+    }
+    searched.add(popup);
+    var search = popup.querySelector(".dash-dropdown-search");
+    if (search && event.target !== search) {
+      search.setAttribute("aria-label", say("Pick a night: type a date to search"));
+      search.focus();
+    }
+  });
   if (params.get("wall") === "1") {
     // An unattended wall screen: no controls to show.
     document.body.classList.add("wall-mode");
