@@ -3,7 +3,8 @@
 Run with `make bench` (or `python -m bench.history`). A fresh `skywatch serve` on SQLite gets
 the Air Force dataset (`skywatch import-csv`), both alert files (`skywatch import-alerts`,
 about 160,000 events) and 100,000 synthetic observed events spread over the nights (1,000-event
-batches). Each import is timed as the command runs it. Then each read is asked `REPEATS` times
+batches); then the same on a new PostgreSQL database (SKYWATCH_TEST_POSTGRES_URL's
+server). Each import is timed as the command runs it. Then each read is asked `REPEATS` times
 from one client, one request at a time, and its p50 and p95 latency are reported against the
 issue's targets; the server's RSS is read at the end.
 """
@@ -14,6 +15,7 @@ import random
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import orjson
 from bench.common import BENCH_TOKEN, percentile, verdict
 from bench.report import revision, write_section
 from bench.server import serving
+from tests.helpers.databases import create_postgres_database, drop_postgres_database
 
 DATA = Path(__file__).resolve().parents[1] / "seeds" / "data"
 ALERT_FILES = sorted(DATA.glob("air_raid_sirens_*.csv"))
@@ -92,9 +95,46 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def main() -> None:
-    rng = random.Random(7)
-    with serving() as server:
+@dataclass
+class Measured:
+    """One store's figures."""
+
+    store: str
+    csv_seconds: float
+    alert_seconds: list[float]
+    synthetic_seconds: float
+    first_read: float
+    results: dict[str, list[float]]
+    listed: int
+    rss: float
+
+
+def reads_of(nights: list[date]) -> dict[str, tuple[list[str], float | None]]:
+    """Each read timed: its paths, one per repeat, and its p95 target in ms."""
+    return {
+        "GET /trends 2022-2026 by month": (
+            ["/api/v1/trends?from=2022-03&to=2026-06&by=month"] * REPEATS,
+            200,
+        ),
+        "GET /trends 2022-2026 by night": (
+            ["/api/v1/trends?from=2022-03&to=2026-06&by=night"] * REPEATS,
+            500,
+        ),
+        "GET /nights": (["/api/v1/nights"] * REPEATS, 100),
+        "GET /stats?night= (random nights)": (
+            [f"/api/v1/stats?night={night}" for night in nights],
+            50,
+        ),
+        "GET /stats?from=&to= 2022-2026": (
+            ["/api/v1/stats?from=2022-03-01&to=2026-06-30"] * REPEATS,
+            None,
+        ),
+    }
+
+
+def measure(store: str, database_url: str | None, nights: list[date]) -> Measured:
+    """Import the whole history into a fresh server on this store, then time the reads."""
+    with serving(database_url=database_url) as server:
         url = ["--url", server.url, "--token", BENCH_TOKEN]
         csv_seconds = timed_command(["import-csv", str(DATASET), *url])
         alert_seconds = [timed_command(["import-alerts", str(path), *url]) for path in ALERT_FILES]
@@ -102,64 +142,79 @@ def main() -> None:
         with httpx.Client(base_url=server.url, headers=headers, timeout=120) as http:
             synthetic_seconds = synthetic_events(http)
             first_read = latencies(http, ["/api/v1/trends?from=2022-03&to=2026-06&by=month"])[0]
-            span = (LAST_NIGHT - FIRST_NIGHT).days
-            nights = [FIRST_NIGHT + timedelta(days=rng.randrange(span)) for _ in range(REPEATS)]
-            reads = {
-                "GET /trends 2022-2026 by month": (
-                    ["/api/v1/trends?from=2022-03&to=2026-06&by=month"] * REPEATS,
-                    200,
-                ),
-                "GET /trends 2022-2026 by night": (
-                    ["/api/v1/trends?from=2022-03&to=2026-06&by=night"] * REPEATS,
-                    500,
-                ),
-                "GET /nights": (["/api/v1/nights"] * REPEATS, 100),
-                "GET /stats?night= (random nights)": (
-                    [f"/api/v1/stats?night={night}" for night in nights],
-                    50,
-                ),
-                "GET /stats?from=&to= 2022-2026": (
-                    ["/api/v1/stats?from=2022-03-01&to=2026-06-30"] * REPEATS,
-                    None,
-                ),
-            }
+            reads = reads_of(nights)
             results = {name: latencies(http, paths) for name, (paths, _target) in reads.items()}
             listed = len(http.get("/api/v1/nights").json())
         rss = rss_mib(server.pid)
+    return Measured(
+        store,
+        csv_seconds,
+        alert_seconds,
+        synthetic_seconds,
+        first_read,
+        results,
+        listed,
+        rss,
+    )
+
+
+def main() -> None:
+    rng = random.Random(7)
+    span = (LAST_NIGHT - FIRST_NIGHT).days
+    nights = [FIRST_NIGHT + timedelta(days=rng.randrange(span)) for _ in range(REPEATS)]
+    runs = [measure("SQLite", None, nights)]
+    postgres = create_postgres_database()
+    try:
+        runs.append(measure("PostgreSQL", postgres, nights))
+    finally:
+        drop_postgres_database(postgres)
     lines = [
         "## Full-scale reads (`bench/history.py`)",
         "",
-        "A fresh `skywatch serve` on SQLite holding the whole history: the Air Force dataset "
+        "A fresh `skywatch serve` (one worker) on SQLite, then one on a new PostgreSQL "
+        "database, each holding the whole history: the Air Force dataset "
         f"(`skywatch import-csv`), both alert files (`skywatch import-alerts`) and {SYNTHETIC:,} "
-        f"synthetic observed events posted in 1,000-event batches: {listed:,} nights in "
+        f"synthetic observed events posted in 1,000-event batches: {runs[0].listed:,} nights in "
         f"`GET /nights`. Each read asked {REPEATS} times from one client, one at a time, after the "
         "first read that folds every night's summary once. Product code: "
         f"{revision()}.",
         "",
-        "| import | seconds | target |",
-        "|---|---|---|",
-        f"| import-csv (the dataset) | {csv_seconds:.1f} | < 15 s: {verdict(csv_seconds < 15)} |",
+        "| import | " + " | ".join(f"{run.store} seconds" for run in runs) + " | target |",
+        "|---|" + "---|" * len(runs) + "---|",
     ]
-    for path, seconds in zip(ALERT_FILES, alert_seconds, strict=True):
-        lines.append(
-            f"| import-alerts {path.name} | {seconds:.1f} | < 15 s: {verdict(seconds < 15)} |"
-        )
-    lines += [
-        f"| {SYNTHETIC:,} synthetic events (1,000-event batches) | {synthetic_seconds:.1f} | |",
-        "",
-        f"First read after the imports (folds every night's summary): {first_read:,.0f} ms.",
-        "",
-        "| read | p50 | p95 | target |",
-        "|---|---|---|---|",
-    ]
-    for name, (_paths, target) in reads.items():
-        p50, p95 = percentile(results[name], 0.5), percentile(results[name], 0.95)
-        goal = "" if target is None else f"p95 <= {target} ms: {verdict(p95 <= target)}"
-        lines.append(f"| {name} | {p50:.1f} ms | {p95:.1f} ms | {goal} |")
+
+    def row(name: str, values: list[float], target: float | None) -> str:
+        figures = " | ".join(f"{value:.1f}" for value in values)
+        goal = "" if target is None else f"< {target:.0f} s: {verdict(values[0] < target)}"
+        return f"| {name} | {figures} | {goal} |"
+
+    lines.append(row("import-csv (the dataset)", [run.csv_seconds for run in runs], 15))
+    for index, path in enumerate(ALERT_FILES):
+        seconds = [run.alert_seconds[index] for run in runs]
+        lines.append(row(f"import-alerts {path.name}", seconds, 15))
+    synthetic = [run.synthetic_seconds for run in runs]
+    lines.append(row(f"{SYNTHETIC:,} synthetic events (1,000-event batches)", synthetic, None))
     lines += [
         "",
-        f"Server RSS after the reads: {rss:.0f} MiB (target < 400 MiB with 20 pages open: "
-        "not measured here).",
+        "(The import targets are SQLite's.) First read after the imports (folds every night's "
+        "summary): "
+        + ", ".join(f"{run.store} {run.first_read / 1000:.1f} s" for run in runs)
+        + ".",
+        "",
+        "| read | store | p50 | p95 | target |",
+        "|---|---|---|---|---|",
+    ]
+    for name, (_paths, target) in reads_of(nights).items():
+        for run in runs:
+            p50 = percentile(run.results[name], 0.5)
+            p95 = percentile(run.results[name], 0.95)
+            goal = "" if target is None else f"p95 <= {target} ms: {verdict(p95 <= target)}"
+            lines.append(f"| {name} | {run.store} | {p50:.1f} ms | {p95:.1f} ms | {goal} |")
+    lines += [
+        "",
+        "Server RSS after the reads: "
+        + ", ".join(f"{run.store} {run.rss:.0f} MiB" for run in runs)
+        + " (the 400 MiB target with 20 pages open: `bench/history_pages.py`).",
     ]
     body = "\n".join(lines)
     print(body)

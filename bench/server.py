@@ -54,9 +54,10 @@ def serving(
     port: int = 0,
     workers: int = 1,
     settings: dict[str, str] | None = None,
+    database_url: str | None = None,
 ) -> Iterator[Server]:
     """A fresh server (`skywatch serve`, or `command`) on a throwaway data dir and SQLite
-    database, on `port` (0: any free one), until the block ends.
+    database (or `database_url`), on `port` (0: any free one), until the block ends.
 
     `settings` are SKYWATCH_* variables added to its environment (the caller's own SKYWATCH_*
     variables are not passed on).
@@ -64,7 +65,7 @@ def serving(
     with tempfile.TemporaryDirectory(prefix="skywatch-bench-") as scratch:
         server = ServerProcess(
             name="server",
-            database_url=None,  # SQLite in the data dir
+            database_url=database_url,  # None: SQLite in the data dir
             data_dir=Path(scratch),
             log=Path(scratch) / "server.log",
             token=BENCH_TOKEN,
