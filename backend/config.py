@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     replay_idle_seconds: float = Field(default=24 * 3600.0, gt=0)
     max_replays_per_address: int = Field(default=30, ge=1)
     replay_create_window: float = Field(default=3600.0, gt=0)
+    # GET /metrics only on this host:port (its own listener, no token) when set; else on the
+    # main port, behind the view token when view tokens are set (backend/metrics.py).
+    metrics_bind: str | None = None
+    # "text" (the default) or "json": one JSON object per log line (backend/logs.py).
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("api_tokens", "view_tokens", "allowed_origins", "allowed_hosts", mode="before")
     @classmethod

@@ -20,11 +20,13 @@ from backend.api.errors import install_error_handlers
 from backend.api.fallthrough import ApiFallthrough
 from backend.api.middleware.access import AccessControl, allow_page_scripts, install_readers
 from backend.api.middleware.body_limit import BodyLimit
+from backend.api.middleware.connections import OpenConnections
 from backend.api.middleware.fast_path import FastPath
 from backend.api.middleware.head import HeadAsGet
 from backend.api.middleware.headers import SecurityHeaders
 from backend.api.middleware.hosts import allowed_hosts
 from backend.api.middleware.page_guard import PageGuard
+from backend.api.middleware.request_id import RequestId
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.middleware.throttle import FailedTokenThrottle
 from backend.api.routes import (
@@ -39,8 +41,10 @@ from backend.api.routes import (
     trends,
 )
 from backend.api.routes.docs import install_docs
+from backend.api.routes.metrics import get_metrics
 from backend.config import Settings
 from backend.extension import Extension, installed_extensions
+from backend.metrics import worker_exited
 from backend.services import open_services
 
 API_PREFIX = "/api/v1"
@@ -53,6 +57,7 @@ def _lifespan(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            stack.callback(worker_exited)
             services = await open_services(settings, stack)
             app.state.services = services
             install_readers(app, settings, services.write_tokens)
@@ -99,6 +104,7 @@ def create_app(
     for module in (events, stats, trends, alerts, reports, report_parse, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, include_in_schema=False)
+    app.add_api_route("/metrics", get_metrics, include_in_schema=False)
     for extension in extensions:
         app.include_router(extension.router)
     allow_page_scripts(
@@ -116,6 +122,7 @@ def create_app(
     fast = _routes_of(events.router, events.post_events)
     app.add_middleware(FastPath, prefix=API_PREFIX, routes=fast)
     app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
+    app.add_middleware(OpenConnections)
     # Outermost: no route, ingest fast path included, is reached unchecked.
     app.add_middleware(AccessControl, settings=settings)
     # Sees every 401, whoever answered it.
@@ -130,4 +137,6 @@ def create_app(
     )
     # Around everything, refusals included.
     app.add_middleware(SecurityHeaders)
+    # Outermost: every log line of a request, refusals included, carries its id.
+    app.add_middleware(RequestId)
     return app

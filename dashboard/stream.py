@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Query, WebSocket
 
+from backend import metrics
 from backend.domain.nights import current_night
 from backend.domain.schemas import NightLabel
 from backend.stream.inbox import SubscriberOverflowError
@@ -50,6 +51,7 @@ async def _pump(websocket: WebSocket, viewer: Viewer, going: Callable[[], bool])
         try:
             messages = await viewer.next(HEARTBEAT_SECONDS)
         except SubscriberOverflowError:
+            metrics.CUT_OFF.labels(stream="dashboard", reason="queue_full").inc()
             await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect")
             return False
         # An empty list is the heartbeat: the page shows "live" only while messages come.

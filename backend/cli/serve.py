@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import logging.config
 import os
 import socket
 import sys
@@ -16,9 +17,11 @@ import sys
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from backend import metrics
 from backend.auth import ensure_write_tokens
 from backend.config import Settings
 from backend.ingest.demo import load_demo_if_empty
+from backend.logs import log_config
 from backend.store.db import create_engine
 from backend.store.migrations import upgrade_database
 
@@ -77,6 +80,9 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate, load the demo night if asked, and run uvicorn until stopped."""
     import uvicorn
 
+    if settings.log_format == "json":
+        # From the first line on (migrations, the demo), not only once uvicorn starts.
+        logging.config.dictConfig(log_config("json"))
     if args.workers > 1 and not settings.redis_url:
         print(
             "skywatch: --workers above 1 needs SKYWATCH_REDIS_URL, so that workers can tell "
@@ -110,6 +116,15 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Skywatch on http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
     # The default of SKYWATCH_ALLOWED_HOSTS (backend/api/middleware/hosts.py), for every worker.
     os.environ["SKYWATCH_BOUND_HOST"] = args.host
+    try:
+        _share_metrics(settings, workers=args.workers)
+    except (ValueError, OSError) as error:
+        print(
+            f"skywatch serve: cannot serve metrics on SKYWATCH_METRICS_BIND="
+            f"{settings.metrics_bind!r} (host:port): {error}",
+            file=sys.stderr,
+        )
+        return 1
     uvicorn.run(
         "backend.main:create_app",
         factory=True,
@@ -118,6 +133,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         access_log=args.access_log,
         log_level="info",
+        log_config=log_config(settings.log_format),
         # uvicorn's websockets-sansio protocol, plus a writer of shared pre-encoded frames for
         # live-stream fan-out (backend/stream/ws_protocol.py).
         ws="backend.stream.ws_protocol:StreamWebSocketProtocol",
@@ -133,6 +149,18 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=False,
     )
     return 0
+
+
+def _share_metrics(settings: Settings, *, workers: int) -> None:
+    """Several workers write their metrics to files a scrape sums (backend/metrics.py)."""
+    if workers > 1:
+        # Set before the workers start (they inherit it), emptied: counts start at zero.
+        shared = settings.data_dir / "metrics"
+        metrics.reset_multiprocess_dir(shared)
+        os.environ[metrics.MULTIPROC_ENV] = str(shared)
+    if settings.metrics_bind:
+        metrics.serve_on(settings.metrics_bind)
+        print(f"Metrics on http://{settings.metrics_bind}/metrics", flush=True)
 
 
 def upgrade(settings: Settings) -> int:

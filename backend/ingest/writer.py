@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend import metrics
 from backend.domain.records import IdConflictError, Row
 from backend.ingest.plan import (
     InsertRequest,
@@ -152,6 +154,7 @@ class GroupCommitWriter:
         return group, False, None
 
     async def _commit_inserts(self, group: list[_Insert]) -> None:
+        started = time.perf_counter()
         try:
             plan = await self._store.insert_group([job.request for job in group])
         except Exception as error:
@@ -164,6 +167,8 @@ class GroupCommitWriter:
             return
         self.health.succeeded()
         self.groups_committed += 1
+        metrics.GROUP_COMMIT_SECONDS.observe(time.perf_counter() - started)
+        metrics.GROUP_COMMIT_EVENTS.observe(sum(len(job.request.rows) for job in group))
         for job, answer in zip(group, plan.answers, strict=True):
             if isinstance(answer, IdConflictError):
                 _fail(job.future, answer, self.health)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import redis.asyncio as redis
 
+from backend import metrics
 from backend.stream.tasks import cancel_all
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class RedisBus:
         self._publish_wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.connected = False
+        self._outage = metrics.OUTAGE.labels(operation="redis subscription")
+        self._outage.set(0)
 
     async def start(self) -> None:
         """Start listening and publishing in the background."""
@@ -81,6 +84,7 @@ class RedisBus:
                 async with self._listener.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
                     self.connected = True
+                    self._outage.set(0)
                     failures = 0
                     # Whatever was announced while we were away: read it from the database.
                     self._on_reconnect()
@@ -89,6 +93,7 @@ class RedisBus:
                             self._deliver(message.get("data"))
             except (redis.RedisError, OSError) as error:
                 self.connected = False
+                self._outage.set(1)
                 delay = _RECONNECT_SECONDS[min(failures, len(_RECONNECT_SECONDS) - 1)]
                 failures += 1
                 log.warning(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.frames import Frame, Opcode
 
+from backend import metrics
 from backend.domain.records import dumps
 from backend.domain.schemas import ALERT_KINDS
 from backend.store.changes import Change, read_changes
@@ -190,6 +192,8 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self.cursor = 0
         self._known = 0
+        # When the hub first heard of commits it has not yet fanned out (the fetch lag metric).
+        self._noticed: float | None = None
         self._fetch_log = OutageLog(log, "hub read of new changes")
         self._poll_log = OutageLog(log, "hub poll of the database")
 
@@ -219,6 +223,8 @@ class Hub:
         """Changes up to `cursor` are committed (by this process or another)."""
         if cursor > self._known:
             self._known = cursor
+            if self._noticed is None:
+                self._noticed = time.monotonic()
             self._wake.set()
 
     @contextlib.contextmanager
@@ -255,10 +261,14 @@ class Hub:
                 # the database is the truth, or real notifications below it would be ignored.
                 if self._known == told:
                     self._known = self.cursor
+                    self._noticed = None
                 return
             batch = Batch(after=self.cursor, last=changes[-1].cursor, changes=tuple(changes))
             self.cursor = batch.last
             self._publish(batch)
+            if self._noticed is not None and self.cursor >= self._known:
+                metrics.HUB_FETCH_LAG.observe(time.monotonic() - self._noticed)
+                self._noticed = None
 
     def _publish(self, batch: Batch) -> None:
         for subscription in list(self._subscribers):

@@ -10,6 +10,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from backend import metrics
+
 REPEAT_EVERY_SECONDS = 60.0
 
 
@@ -25,6 +27,9 @@ class OutageLog:
         self._what = what
         self._failures = 0
         self._last_logged = 0.0
+        # skywatch_outage{operation=what}: 1 from the first failure to the next success.
+        self._gauge = metrics.OUTAGE.labels(operation=what)
+        self._gauge.set(0)
 
     @property
     def failing(self) -> bool:
@@ -34,6 +39,7 @@ class OutageLog:
     def failed(self, error: BaseException) -> None:
         """Record a failure: the first is logged with its traceback, then one line a minute."""
         self._failures += 1
+        self._gauge.set(1)
         now = self._clock()
         if self._failures == 1:
             self._log.warning("%s failed; retrying", self._what, exc_info=error)
@@ -52,3 +58,4 @@ class OutageLog:
         if self._failures:
             self._log.warning("%s works again after %d failed attempts", self._what, self._failures)
         self._failures = 0
+        self._gauge.set(0)

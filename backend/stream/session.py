@@ -23,11 +23,11 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.nights import current_night
-from backend.domain.records import dumps
-from backend.store.changes import read_changes, read_snapshot
+from backend.store.changes import read_changes
 from backend.store.cursor import latest_cursor
 from backend.stream.hub import Batch, Hub, encode_frames
 from backend.stream.inbox import SubscriberOverflowError
+from backend.stream.snapshots import shared_snapshots
 from backend.stream.tasks import cancel_all
 
 CLOSE_TOO_SLOW = 4008
@@ -53,21 +53,11 @@ class FrameWriter(Protocol):
 class TooSlowError(Exception):
     """The client fell too far behind; close with CLOSE_TOO_SLOW and this reason."""
 
-    def __init__(self, sent: int) -> None:
+    def __init__(self, sent: int, reason: str) -> None:
         super().__init__(f"too slow: reconnect with since={sent}")
         self.sent = sent
-
-
-def snapshot_frame(snapshot: Any) -> str:
-    """The JSON text of a snapshot message."""
-    message = {
-        "type": "snapshot",
-        "seq": snapshot.seq,
-        "night": snapshot.night,
-        "stats": snapshot.stats,
-        "recent": snapshot.recent,
-    }
-    return dumps(message).decode()
+        # "queue_full" (fell queue_limit changes behind) or "send_timeout" (a send stalled).
+        self.reason = reason
 
 
 class StreamSession:
@@ -105,7 +95,7 @@ class StreamSession:
                 try:
                     batches = await subscription.next(max_wait=IDLE_CHECK_SECONDS)
                 except SubscriberOverflowError:
-                    raise TooSlowError(self.sent) from None
+                    raise TooSlowError(self.sent, "queue_full") from None
                 finally:
                     self._parked = False
                 if self._fixed_night is None and current_night() != self._night:
@@ -123,9 +113,16 @@ class StreamSession:
             await self._backlog(until=None)
 
     async def _snapshot(self) -> None:
-        snapshot = await read_snapshot(self._engine, night=self._night)
-        await self._send(snapshot_frame(snapshot))
-        self.sent = snapshot.seq
+        # What the hub had published when this session subscribed, or later: a shared
+        # snapshot folded before that misses the changes in between, read from the store.
+        published = self._hub.cursor
+        shared = await shared_snapshots(self._engine).get(
+            self._engine, self._night, cursor=published
+        )
+        await self._send(shared.frame)
+        self.sent = shared.snapshot.seq
+        if self.sent < published:
+            await self._backlog(until=published)
 
     async def _backlog(self, *, until: int | None) -> None:
         """Send stored changes after `sent`, page by page (up to `until` when given)."""
@@ -187,7 +184,7 @@ class StreamSession:
             async with asyncio.timeout(self._send_timeout):
                 await self._send_text(text)
         except TimeoutError:
-            raise TooSlowError(self.sent) from None
+            raise TooSlowError(self.sent, "send_timeout") from None
 
 
 async def run_while_connected(

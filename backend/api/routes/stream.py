@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
+from backend import metrics
 from backend.domain.schemas import NightLabel
 from backend.services import Services
 from backend.stream.session import (
@@ -50,6 +51,7 @@ async def stream(
         return
     error = serving.exception()
     if isinstance(error, TooSlowError):
+        metrics.CUT_OFF.labels(stream="stream", reason=error.reason).inc()
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await websocket.close(code=CLOSE_TOO_SLOW, reason=str(error))
     elif error is not None:
