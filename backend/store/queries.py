@@ -19,6 +19,7 @@ from backend.domain.summaries import NightSummary
 from backend.domain.tallies import FoldRow, Tally, fold
 from backend.store.alerts import opened_on
 from backend.store.models import events_table
+from backend.store.offload import off_loop
 from backend.store.summaries import all_summaries, opened_from_summaries
 
 _T = events_table
@@ -60,8 +61,9 @@ async def list_events(
     """Up to `limit` records matching the filter, in seq order."""
     query = _filtered(select(_T), where).order_by(_T.c.seq).limit(limit)
     async with engine.connect() as conn:
-        rows = (await conn.execute(query)).mappings().all()
-    return [record_of(row) for row in rows]
+        result = await conn.execute(query)
+        # The rows are fetched; turning 10,000 of them into records is done off the loop.
+        return await off_loop(lambda: [record_of(row) for row in result.mappings()])
 
 
 async def iter_events(
@@ -124,7 +126,8 @@ async def tally_on(
         opened = [] if begins is None else await opened_on(conn, begins)
     query = query.order_by(_T.c.occurred_at, _T.c.seq)
     result = await conn.execute(query)
-    return fold((FoldRow(*row) for row in result), opened)
+    # Years of events fold for seconds: off the loop, so writes and streams go on meanwhile.
+    return await off_loop(lambda: fold((FoldRow(*row) for row in result), opened))
 
 
 async def night_tally(engine: AsyncEngine, night: date) -> Tally:

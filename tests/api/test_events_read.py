@@ -94,3 +94,25 @@ def test_retract_unknown_is_404_and_needs_a_token(client: TestClient) -> None:
     assert client.delete("/api/v1/events/mine").status_code == 401
     bad = client.delete("/api/v1/events/has%20space", headers=AUTH)
     assert bad.status_code == 422
+
+
+def test_a_json_page_is_at_most_10000_events_and_links_the_next(client: TestClient) -> None:
+    """Issue 15: an answer the server must hold whole is bounded; the rest is a cursor away."""
+    assert client.get("/api/v1/events", params={"limit": 10_001}).status_code == 422
+    refused = client.get("/api/v1/events", params={"limit": 100_000}).json()["detail"]
+    assert refused[0]["field"] == "limit"
+    batch = [event(id=f"p{index}", count=1) for index in range(25)]
+    assert post(client, batch).status_code == 201
+    seen: list[str] = []
+    url: str | None = "/api/v1/events?kind=launch&limit=10"
+    pages = 0
+    while url is not None:
+        response = client.get(url)
+        assert response.status_code == 200
+        seen += [record["id"] for record in response.json()]
+        link = response.headers.get("link")
+        url = link.split(";")[0].strip("<>") if link else None
+        pages += 1
+    assert seen == [item["id"] for item in batch]
+    assert pages == 3  # 10, 10, then 5 and no link
+    assert len(client.get("/api/v1/events", params={"format": "jsonl"}).text.splitlines()) == 25

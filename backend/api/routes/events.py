@@ -27,11 +27,16 @@ from backend.domain.schemas import (
 )
 from backend.ingest.parse import BodyError, parse_events
 from backend.ingest.writer import StoreUnavailableError
+from backend.store.offload import off_loop
 from backend.store.queries import EventFilter, iter_events, list_events
 
 router = APIRouter(tags=["events"])
 # Cursors are 64-bit signed integers in both stores; a larger one cannot even be compared.
 MAX_SEQ = 2**63 - 1
+# One JSON answer holds at most this many events (SKYWATCH has no setting for it: it is part of
+# the contract); more are read page by page with `since`, or streamed with format=jsonl.
+MAX_PAGE_EVENTS = 10_000
+_JSONL_PAGE = 2_000
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut} for status in (400, 401, 409, 413, 415, 422, 503)
@@ -129,9 +134,18 @@ async def retract_event(
     return json_response({"id": outcome.id, "seq": outcome.seq, "retracted": True})
 
 
+def _lines(records: list[dict[str, Any]]) -> bytes:
+    return b"".join(dumps(record) + b"\n" for record in records)
+
+
 async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
     async for record in records:
-        yield dumps(record) + b"\n"
+        page.append(record)
+        if len(page) == _JSONL_PAGE:
+            yield await off_loop(_lines, page)
+            page = []
+    if page:
+        yield await off_loop(_lines, page)
 
 
 @router.get(
@@ -151,12 +165,19 @@ async def get_events(
     region: RegionParam = None,
     night: NightParam = None,
     kind: Kind | None = None,
+    request: Request,
     weapon: Weapon | None = None,
     since: Annotated[
         int | None, Query(ge=0, le=MAX_SEQ, description="Only events with a larger seq.")
     ] = None,
     limit: Annotated[
-        int | None, Query(ge=1, le=100_000, description="Default 1000 for JSON, all for jsonl.")
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_PAGE_EVENTS,
+            description=f"Default 1000 for JSON, all for jsonl; at most {MAX_PAGE_EVENTS:,}. "
+            "A full JSON page links the next one (Link rel=next, the same query with `since`).",
+        ),
     ] = None,
     format: Literal["json", "jsonl"] = "json",
 ) -> Response:
@@ -167,4 +188,12 @@ async def get_events(
             _jsonl(iter_events(services.engine, where, limit=limit)),
             media_type="application/x-ndjson",
         )
-    return json_response(await list_events(services.engine, where, limit=limit or 1000))
+    wanted = limit or 1000
+    page = await list_events(services.engine, where, limit=wanted)
+    # Encoded off the event loop: a page of 10,000 records must not hold up the writes.
+    body = await off_loop(dumps, page) if len(page) > 500 else dumps(page)
+    headers = {}
+    if len(page) == wanted:
+        after = request.url.include_query_params(since=page[-1]["seq"])
+        headers["Link"] = f'<{after.path}?{after.query}>; rel="next"'
+    return Response(body, headers=headers, media_type="application/json")
