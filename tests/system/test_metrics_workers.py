@@ -1,4 +1,5 @@
-"""A real `skywatch serve --workers 2` scraped: /metrics sums what both workers served."""
+"""A real `skywatch serve` scraped: with --workers 2 /metrics sums what both served; with
+SKYWATCH_METRICS_BIND it is served on that address only."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from tests.helpers.metrics import value
-from tests.helpers.server_process import TOKEN, ServerProcess, sqlite_server
+from tests.helpers.server_process import TOKEN, ServerProcess, free_port, sqlite_server
 from tests.helpers.throwaway import ThrowawayRedis
 
 REQUESTS = 120
@@ -76,3 +77,28 @@ def test_a_scrape_counts_the_events_of_both_workers(server: ServerProcess) -> No
         assert value(text, "skywatch_events_duplicates_total") == 1
         assert value(text, "skywatch_group_commit_events_sum") == REQUESTS + 1
         assert value(text, "skywatch_outage", operation="redis subscription") == 0
+
+
+def test_with_a_metrics_bind_they_are_served_only_there(tmp_path: Path) -> None:
+    port = free_port()
+    process = sqlite_server(
+        tmp_path,
+        "apart",
+        SKYWATCH_METRICS_BIND=f"127.0.0.1:{port}",
+        SKYWATCH_VIEW_TOKENS="view-secret",
+    )
+    process.start()
+    try:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        posted = httpx.post(f"{process.url}/api/v1/events", json=EVENT, headers=auth, timeout=30)
+        assert posted.status_code == 201
+        # Its own listener, no token: an address the operator keeps off the network.
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=30).text
+        assert value(text, "skywatch_events_accepted_total") == 1
+        # Not on the main port, not even with the view token.
+        main = httpx.get(
+            f"{process.url}/metrics", headers={"Authorization": "Bearer view-secret"}, timeout=30
+        )
+        assert main.status_code == 404
+    finally:
+        process.stop()
