@@ -54,6 +54,7 @@ bench: $(VENV)/.dev services chromium
 	$(BIN)/python -m bench.replay
 	$(BIN)/python -m bench.replay_screens
 	$(BIN)/python -m bench.history
+	$(BIN)/python -m bench.history_pages
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

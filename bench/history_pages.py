@@ -1,0 +1,139 @@
+"""Past nights' pages at full scale (issue 16): ready time, the night picker, server memory.
+
+Run with `make bench` (or `python -m bench.history_pages`). A fresh `skywatch serve` on SQLite
+gets the whole history as in bench/history.py (the dataset, both alert files, 100,000
+synthetic events). Then Debian's headless Chromium (Playwright) opens PAGES pages, each in a
+browser context of its own, on PAGES different past nights, four at a time: a page is ready
+when `#connection-status` says `archive` (the night's view arrived) and the network is idle;
+its time runs from `goto` to then. On the last page the night picker is opened and a date is
+typed, a key at a time: the time from the last key to the filtered list, the options listed
+before and after, and the longest main-thread task while typing (a `longtask` observer) say
+whether it is searchable and smooth. The server's RSS is read with every page still open.
+The load generator and the browsers share this machine with the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from datetime import timedelta
+
+import httpx
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from bench.common import BENCH_TOKEN, VIEWPORT, launch_chromium, percentile, verdict
+from bench.history import (
+    ALERT_FILES,
+    DATASET,
+    FIRST_NIGHT,
+    LAST_NIGHT,
+    rss_mib,
+    synthetic_events,
+    timed_command,
+)
+from bench.report import revision, write_section
+from bench.server import serving
+
+PAGES = 20
+TIMEOUT_MS = 60_000
+TYPED = "2024-05-1"
+OPTIONS = ".dash-dropdown-content [role=option]"
+LONG_TASKS = """() => { window.__long = 0; new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__long = Math.max(window.__long, entry.duration);
+}).observe({entryTypes: ["longtask"]}); }"""
+
+
+async def open_page(browser: Browser, url: str) -> tuple[BrowserContext, Page, float]:
+    """A page of its own on the night; milliseconds until it was ready."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    began = time.perf_counter()
+    await page.goto(url, timeout=TIMEOUT_MS)
+    status = page.locator("#connection-status")
+    await expect(status).to_have_text("archive", timeout=TIMEOUT_MS)
+    await page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+    return context, page, (time.perf_counter() - began) * 1000
+
+
+async def picker(page: Page) -> tuple[int, int, float, float]:
+    """Options listed, options after typing, ms from the last key to the list, longest task."""
+    await page.evaluate(LONG_TASKS)
+    await page.locator("#night-picker").click()
+    options = page.locator(OPTIONS)
+    await expect(options.first).to_be_visible(timeout=TIMEOUT_MS)
+    listed = await options.count()
+    search = page.locator(".dash-dropdown-content .dash-dropdown-search")
+    for key in TYPED[:-1]:
+        await search.press(key)
+    began = time.perf_counter()
+    await search.press(TYPED[-1])
+    await expect(options.first).to_contain_text(TYPED, timeout=TIMEOUT_MS)
+    shown_ms = (time.perf_counter() - began) * 1000
+    found = await options.count()
+    longest = float(await page.evaluate("() => window.__long"))
+    return listed, found, shown_ms, longest
+
+
+async def browse(url: str, nights: list[str]) -> tuple[list[float], tuple[int, int, float, float]]:
+    gate = asyncio.Semaphore(4)
+    async with async_playwright() as driver:
+        browser = await launch_chromium(driver)
+
+        async def one(night: str) -> tuple[BrowserContext, Page, float]:
+            async with gate:
+                return await open_page(browser, f"{url}/?night={night}")
+
+        opened = await asyncio.gather(*(one(night) for night in nights))
+        found = await picker(opened[-1][1])
+        return [ready for _context, _page, ready in opened], found
+
+
+def main() -> None:
+    rng = random.Random(20)
+    span = (LAST_NIGHT - FIRST_NIGHT).days
+    chosen = sorted({str(FIRST_NIGHT + timedelta(days=rng.randrange(span))) for _ in range(40)})
+    nights = rng.sample(chosen, PAGES)
+    with serving() as server:
+        url = ["--url", server.url, "--token", BENCH_TOKEN]
+        timed_command(["import-csv", str(DATASET), *url])
+        for path in ALERT_FILES:
+            timed_command(["import-alerts", str(path), *url])
+        headers = {"Authorization": f"Bearer {BENCH_TOKEN}", "Content-Type": "application/json"}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=120) as http:
+            synthetic_events(http)
+            listed_nights = len(http.get("/api/v1/nights").json())
+        idle_rss = rss_mib(server.pid)
+        ready, (listed, found, shown_ms, longest) = asyncio.run(browse(server.url, nights))
+        rss = rss_mib(server.pid)
+    slowest = max(ready)
+    body = "\n".join(
+        [
+            "## Past nights' pages at full scale (`bench/history_pages.py`)",
+            "",
+            f"A fresh `skywatch serve` (SQLite, one worker) holding the whole history as in "
+            f"`bench/history.py` ({listed_nights:,} nights in `GET /nights`); headless Chromium "
+            f"opens {PAGES} pages on {PAGES} different past nights, each in its own context, four "
+            "at a time; a page is ready when its status says `archive` and the network is idle. "
+            f"Product code: {revision()}.",
+            "",
+            "| figure | value | target |",
+            "|---|---|---|",
+            f"| page ready, p50 / max over {PAGES} | {percentile(ready, 0.5):,.0f} / "
+            f"{slowest:,.0f} ms | <= 1,500 ms: {verdict(slowest <= 1500)} |",
+            f"| night picker: options rendered on opening (a virtualised list) | {listed:,} | |",
+            f"| typing `{TYPED}`: options left, list shown after the last key | {found:,}, "
+            f"{shown_ms:,.0f} ms | |",
+            f"| longest main-thread task while typing | {longest:,.0f} ms | < 50 ms (no long "
+            f"task): {verdict(longest < 50)} |",
+            f"| server RSS, history loaded, no page | {idle_rss:,.0f} MiB | |",
+            f"| server RSS with {PAGES} pages open | {rss:,.0f} MiB | < 400 MiB: "
+            f"{verdict(rss < 400)} |",
+        ]
+    )
+    print(body)
+    write_section("history_pages", body)
+
+
+if __name__ == "__main__":
+    main()
