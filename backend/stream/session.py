@@ -23,11 +23,11 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.nights import current_night
-from backend.domain.records import dumps
-from backend.store.changes import read_changes, read_snapshot
+from backend.store.changes import read_changes
 from backend.store.cursor import latest_cursor
 from backend.stream.hub import Batch, Hub, encode_frames
 from backend.stream.inbox import SubscriberOverflowError
+from backend.stream.snapshots import shared_snapshots
 from backend.stream.tasks import cancel_all
 
 CLOSE_TOO_SLOW = 4008
@@ -58,18 +58,6 @@ class TooSlowError(Exception):
         self.sent = sent
         # "queue_full" (fell queue_limit changes behind) or "send_timeout" (a send stalled).
         self.reason = reason
-
-
-def snapshot_frame(snapshot: Any) -> str:
-    """The JSON text of a snapshot message."""
-    message = {
-        "type": "snapshot",
-        "seq": snapshot.seq,
-        "night": snapshot.night,
-        "stats": snapshot.stats,
-        "recent": snapshot.recent,
-    }
-    return dumps(message).decode()
 
 
 class StreamSession:
@@ -125,9 +113,16 @@ class StreamSession:
             await self._backlog(until=None)
 
     async def _snapshot(self) -> None:
-        snapshot = await read_snapshot(self._engine, night=self._night)
-        await self._send(snapshot_frame(snapshot))
-        self.sent = snapshot.seq
+        # What the hub had published when this session subscribed, or later: a shared
+        # snapshot folded before that misses the changes in between, read from the store.
+        published = self._hub.cursor
+        shared = await shared_snapshots(self._engine).get(
+            self._engine, self._night, cursor=published
+        )
+        await self._send(shared.frame)
+        self.sent = shared.snapshot.seq
+        if self.sent < published:
+            await self._backlog(until=published)
 
     async def _backlog(self, *, until: int | None) -> None:
         """Send stored changes after `sent`, page by page (up to `until` when given)."""

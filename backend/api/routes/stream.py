@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket
@@ -11,6 +12,7 @@ from starlette.websockets import WebSocketDisconnect
 from backend import metrics
 from backend.domain.schemas import NightLabel
 from backend.services import Services
+from backend.stream.outage_log import OutageLog
 from backend.stream.session import (
     CLOSE_TOO_SLOW,
     FRAME_WRITER,
@@ -21,6 +23,7 @@ from backend.stream.session import (
 )
 
 router = APIRouter(tags=["stream"])
+_FAILURES = OutageLog(logging.getLogger(__name__), "live stream (closed 1011)")
 
 
 @router.websocket("/stream")
@@ -55,5 +58,7 @@ async def stream(
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await websocket.close(code=CLOSE_TOO_SLOW, reason=str(error))
     elif error is not None:
+        # Never silent, never a traceback per viewer: the first with its cause, then a minute.
+        _FAILURES.failed(error)
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await websocket.close(code=1011, reason="server error; reconnect with since")
