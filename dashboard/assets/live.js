@@ -79,7 +79,11 @@
     return Math.max(13, Math.round(window.innerHeight * 0.0175));
   }
 
-  function scaled(figure) {
+  // A phone's map fills its panel, so the legend in its corner covered the south-west
+  // (Zakarpattia to Odesa): below the map there.
+  var PHONE = 640;
+
+  function scaled(figure, id) {
     var size = chartFont();
     var layout = Object.assign({}, figure.layout || {});
     layout.font = Object.assign({}, layout.font || {}, { size: size });
@@ -87,6 +91,11 @@
       layout.legend = Object.assign({}, layout.legend, {
         font: Object.assign({}, layout.legend.font || {}, { size: size }),
       });
+      if (id === "city-map" && window.innerWidth < PHONE) {
+        Object.assign(layout.legend, {
+          orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "top", bgcolor: "rgba(0,0,0,0)",
+        });
+      }
     }
     if (layout.annotations) {
       layout.annotations = layout.annotations.map(function (note) {
@@ -159,7 +168,7 @@
     Object.keys(props).forEach(function (id) {
       var value = props[id];
       if (value.figure) {
-        value = Object.assign({}, value, { figure: scaled(value.figure) });
+        value = Object.assign({}, value, { figure: scaled(value.figure, id) });
       }
       setProps(id, value);
     });
