@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     stream_send_timeout: float = 10.0
     # Websockets one client address may hold open at once, per worker (over it: HTTP 429).
     max_streams_per_client: int = 50
+    # Distinct views (nights, replay sessions) streamed at once, per worker and per address
+    # (over either, a stream opening a new one: HTTP 429); joining an open view is free.
+    max_views: int = Field(default=32, ge=1)
+    max_views_per_address: int = Field(default=8, ge=1)
     # How often each worker checks the database for commits it was not told about.
     hub_poll_interval: float = 1.0
     # Refused tokens (401s) one address may collect within the window before it gets 429s.

@@ -29,6 +29,7 @@ from backend.api.middleware.page_guard import PageGuard
 from backend.api.middleware.request_id import RequestId
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.middleware.throttle import FailedTokenThrottle
+from backend.api.middleware.view_limit import ViewLimit
 from backend.api.routes import (
     alerts,
     events,
@@ -121,6 +122,9 @@ def create_app(
     # Outside the body limit: ingest reads its body with the same reader and limit.
     fast = _routes_of(events.router, events.post_events)
     app.add_middleware(FastPath, prefix=API_PREFIX, routes=fast)
+    app.add_middleware(
+        ViewLimit, per_process=settings.max_views, per_address=settings.max_views_per_address
+    )
     app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
     app.add_middleware(OpenConnections)
     # Outermost: no route, ingest fast path included, is reached unchecked.

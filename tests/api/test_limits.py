@@ -206,3 +206,25 @@ def test_a_nul_character_is_422_naming_the_field(client: TestClient, field: str)
     assert [(problem["index"], problem["field"]) for problem in problems] == [(1, field)]
     assert "NUL" in problems[0]["msg"]
     assert stored_count(client) == 0
+
+
+def test_distinct_views_per_address_are_limited(database_url: str, tmp_path: Path) -> None:
+    """Issue 15: 50 streams on 50 nights cost 50 folds; joining an open night costs none."""
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        api_tokens=[TOKEN],
+        max_views_per_address=2,
+    )
+    with TestClient(create_app(settings)) as client, contextlib.ExitStack() as streams:
+        for night in ("2025-07-01", "2025-07-02", "2025-07-01"):
+            stream = streams.enter_context(
+                client.websocket_connect(f"/api/v1/stream?night={night}")
+            )
+            assert stream.receive_json()["type"] == "snapshot"
+        for path in ("/api/v1/stream?night=2025-07-03", "/dashboard/stream?night=2025-07-03"):
+            with pytest.raises(WebSocketDenialResponse) as refused, client.websocket_connect(path):
+                pass
+            assert refused.value.status_code == 429
+            assert refused.value.headers["Retry-After"]
+            assert "at most 2" in refused.value.json()["detail"]
