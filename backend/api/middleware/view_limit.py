@@ -32,8 +32,9 @@ def view_of(scope: Scope) -> str | None:
     `replay:<id>`, or None for a route that follows no view."""
     path: str = scope["path"]
     if path in _NIGHT_STREAMS:
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        return "night:" + query.get("night", [""])[0][:16]
+        raw: bytes = scope.get("query_string", b"")
+        nights: list[str] = parse_qs(raw.decode("latin-1")).get("night", [""])
+        return "night:" + nights[0][:16]
     if path.startswith(_REPLAY_PREFIXES) and path.endswith("/stream"):
         session = path.rsplit("/", 2)[-2]
         return "replay:" + session[:40]
