@@ -33,6 +33,15 @@ _MEASURE = """() => {
     lang: document.documentElement.lang,
   };
 }"""
+# The replay bar's text fits: the banner is not cut, no two hour labels overlap.
+_REPLAY_BAR = """() => {
+  const banner = document.querySelector('#replay-banner');
+  const labels = [...document.querySelectorAll('.replay-ticks span')]
+    .filter((span) => getComputedStyle(span).color !== 'rgba(0, 0, 0, 0)')
+    .map((span) => span.getBoundingClientRect());
+  const overlaps = labels.slice(1).filter((box, i) => box.left < labels[i].right).length;
+  return {bannerCut: banner.scrollWidth > banner.clientWidth + 1, labels: labels.length, overlaps};
+}"""
 # Where the map's legend sits against the plot area (the country fills the plot area).
 _LEGEND = """() => {
   const legend = document.querySelector('#city-map .legend').getBoundingClientRect();
@@ -135,6 +144,10 @@ def test_every_size_fits_in_a_replay(
     # The replay bar and the amber frames take no width the screen does not have.
     assert shown["scrollWidth"] <= width
     assert shown["onFirstScreen"] == 6 or width < 640
+    bar = page.evaluate(_REPLAY_BAR)
+    assert not bar["bannerCut"]
+    assert bar["labels"] >= 4
+    assert bar["overlaps"] == 0
     page.close()
 
 
