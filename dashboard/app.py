@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -22,15 +23,18 @@ from dash.backends._fastapi import (
 from dash.dependencies import Input, Output
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.api.errors import ApiError
 from backend.api.middleware.csp import HEADER as CSP
 from backend.api.middleware.csp import inline_policy
 from backend.config import Settings
+from backend.domain.night_context import CONTEXT_NIGHTS, NightContext, night_context
 from backend.domain.official import counted_reports
 from backend.domain.schemas import ErrorOut, NightLabel
 from backend.extension import Extension
 from backend.services import Services
+from backend.store.summaries import summaries_in
 from dashboard import ids
 from dashboard.i18n import language_of
 from dashboard.layout import layout
@@ -131,6 +135,7 @@ async def night_report(
         alert_minutes=await source.night_alert_minutes(night),
         lang=language_of(lang, request.headers.get("accept-language")),
         sources=ReportSources.of(counted_reports(reports), records),
+        context=await report_context(request.app.state.services.engine, night),
     )
     disposition = f'inline; filename="{name}"'
     # Plotly and the figures are inline: the report allows those exact scripts by hash.
@@ -138,6 +143,13 @@ async def night_report(
         page,
         headers={"Content-Disposition": disposition, CSP: inline_policy(page, plotly=True)},
     )
+
+
+async def report_context(engine: AsyncEngine, night: date) -> NightContext:
+    """The night against the 30 nights before it, from the per-night summaries."""
+    first = night - timedelta(days=CONTEXT_NIGHTS)
+    before, summaries = await summaries_in(engine, first, night)
+    return night_context(summaries, before, night, datetime.now(UTC))
 
 
 def _router() -> APIRouter:

@@ -16,12 +16,14 @@ from typing import Any
 import orjson
 from plotly.offline import get_plotlyjs
 
+from backend.domain.night_context import NightContext
 from dashboard.alert_minutes_map import alert_minutes_figure
 from dashboard.counters import counters
 from dashboard.figures import map_figure, night_label, timeline_figure
 from dashboard.i18n import Lang, Texts, texts
 from dashboard.interceptions import COLUMNS, table_source, tally_rows
 from dashboard.layout import ATTRIBUTION
+from dashboard.report_context import context_section
 from dashboard.report_headline import headline, headline_source, kyiv_stamp, report_window
 from dashboard.report_sections import (
     ReportSources,
@@ -79,6 +81,7 @@ def report_html(
     generated: datetime | None = None,
     alert_minutes: Mapping[str, float] | None = None,
     lang: Lang = "en",
+    context: NightContext | None = None,
     sources: ReportSources | None = None,
 ) -> str:
     """The whole report page (`alert_minutes`: GET /nights/{night}/alerts' figures)."""
@@ -105,6 +108,7 @@ def report_html(
 <p class="source" id="report-headline-source">{html.escape(headline_source(state, t))}</p>
 <p class="window" id="report-window">{html.escape(report_window(state, t))}</p>
 <div class="cards">{cards}</div>
+{context_section(context, t)}
 <h2>{html.escape(t("Interceptions"))}</h2>{_table(state, t)}
 <h2>{html.escape(end_map)}</h2>
 {_figure("map", map_figure(state, t), 560, end_map)}
