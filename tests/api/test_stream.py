@@ -5,10 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
-from starlette.websockets import WebSocketDisconnect
 
 from tests.helpers.api_events import event, post
 from tests.helpers.app_client import AUTH
@@ -108,15 +106,6 @@ def test_resume_under_concurrent_posts_has_no_gap_and_no_duplicate(client: TestC
     thread.join()
     assert done.is_set()
     assert seen == list(range(1, total + 1))
-
-
-def test_bad_parameters_close_the_socket(client: TestClient) -> None:
-    with (
-        pytest.raises(WebSocketDisconnect) as closed,
-        client.websocket_connect("/api/v1/stream?since=-1"),
-    ):
-        pass
-    assert closed.value.code == 1008
 
 
 def test_a_client_of_the_next_night_sees_the_alert_begun_before_noon(client: TestClient) -> None:
