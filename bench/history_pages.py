@@ -3,7 +3,8 @@
 Run with `make bench` (or `python -m bench.history_pages`). A fresh `skywatch serve` on SQLite
 gets the whole history as in bench/history.py (the dataset, both alert files, 100,000
 synthetic events). Then Debian's headless Chromium (Playwright) opens PAGES pages, each in a
-browser context of its own, on PAGES different past nights, four at a time: a page is ready
+browser context of its own, on PAGES different past nights, one after another (the others
+stay open): a page is ready
 when `#connection-status` says `archive` (the night's view arrived) and the network is idle;
 its time runs from `goto` to then. On the last page the night picker is opened and a date is
 typed, a key at a time: the time from the last key to the filtered list, the options listed
@@ -76,7 +77,7 @@ async def picker(page: Page) -> tuple[int, int, float, float]:
 
 
 async def browse(url: str, nights: list[str]) -> tuple[list[float], tuple[int, int, float, float]]:
-    gate = asyncio.Semaphore(4)
+    gate = asyncio.Semaphore(1)
     async with async_playwright() as driver:
         browser = await launch_chromium(driver)
 
@@ -94,7 +95,8 @@ def main() -> None:
     span = (LAST_NIGHT - FIRST_NIGHT).days
     chosen = sorted({str(FIRST_NIGHT + timedelta(days=rng.randrange(span))) for _ in range(40)})
     nights = rng.sample(chosen, PAGES)
-    with serving() as server:
+    # Every page connects from 127.0.0.1: one address, PAGES distinct nights (views).
+    with serving(settings={"SKYWATCH_MAX_VIEWS_PER_ADDRESS": str(PAGES)}) as server:
         url = ["--url", server.url, "--token", BENCH_TOKEN]
         timed_command(["import-csv", str(DATASET), *url])
         for path in ALERT_FILES:
@@ -113,8 +115,9 @@ def main() -> None:
             "",
             f"A fresh `skywatch serve` (SQLite, one worker) holding the whole history as in "
             f"`bench/history.py` ({listed_nights:,} nights in `GET /nights`); headless Chromium "
-            f"opens {PAGES} pages on {PAGES} different past nights, each in its own context, four "
-            "at a time; a page is ready when its status says `archive` and the network is idle. "
+            f"opens {PAGES} pages on {PAGES} different past nights, each in its own context, one "
+            "after another (the others stay open); a page is ready when its status says "
+            "`archive` and the network is idle. "
             f"Product code: {revision()}.",
             "",
             "| figure | value | target |",
