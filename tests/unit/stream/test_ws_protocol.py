@@ -140,5 +140,10 @@ def test_skywatch_serve_uses_the_stream_protocol(
     monkeypatch.setenv("SKYWATCH_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SKYWATCH_API_TOKENS", "token")
     monkeypatch.delenv("SKYWATCH_DATABASE_URL", raising=False)
+    # serve sets these for its workers. monkeypatch restores only what it touched, and an
+    # absent variable's delenv records nothing: setenv first, so the teardown removes them.
+    for variable in ("SKYWATCH_BOUND_HOST", "PROMETHEUS_MULTIPROC_DIR"):
+        monkeypatch.setenv(variable, "")
+        monkeypatch.delenv(variable)
     assert cli.main(["serve"]) == 0
     assert import_from_string(options["ws"]) is StreamWebSocketProtocol
