@@ -139,6 +139,9 @@ def _lines(records: list[dict[str, Any]]) -> bytes:
 
 
 async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    # Sent a page at a time, each encoded off the event loop, so a recording of any size
+    # holds one page in memory and never stalls the writes.
+    page: list[dict[str, Any]] = []
     async for record in records:
         page.append(record)
         if len(page) == _JSONL_PAGE:
@@ -162,10 +165,10 @@ async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]
 )
 async def get_events(
     services: ServicesDep,
+    request: Request,
     region: RegionParam = None,
     night: NightParam = None,
     kind: Kind | None = None,
-    request: Request,
     weapon: Weapon | None = None,
     since: Annotated[
         int | None, Query(ge=0, le=MAX_SEQ, description="Only events with a larger seq.")
