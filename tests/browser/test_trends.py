@@ -8,9 +8,9 @@ import csv
 import io
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.helpers.axe import serious_violations
 from tests.helpers.pages import WatchedPage
 from tests.helpers.server_process import TOKEN, ServerProcess
 
@@ -80,13 +80,7 @@ def test_trends_page_draws_its_figures_in_both_languages(
         f"{dashboard_server.url}{page.locator('#csv-alerts').get_attribute('href')}"
     )
     assert list(csv.DictReader(io.StringIO(alerts.text())))[2]["UA-30"] == "2.0"
-    results = Axe().run(page)
-    serious = [
-        violation["id"]
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     assert watched_page.console_errors == []
     assert watched_page.outside_requests() == []
 
