@@ -30,6 +30,7 @@ from backend.api.middleware.request_id import RequestId
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.middleware.throttle import FailedTokenThrottle
 from backend.api.middleware.view_limit import ViewLimit
+from backend.api.openapi import document_server_refusals
 from backend.api.routes import (
     alerts,
     events,
@@ -101,6 +102,7 @@ def create_app(
         redoc_url=None,  # ReDoc would load its script from a CDN
     )
     install_error_handlers(app)
+    document_server_refusals(app)
     install_docs(app)
     for module in (events, stats, trends, alerts, reports, report_parse, health, stream, replays):
         app.include_router(module.router, prefix=API_PREFIX)
