@@ -36,6 +36,8 @@ INK, MUTED, PAPER, LAND, BORDER = (
     palette.BORDER,
 )
 BINS = int(timedelta(hours=24) / BIN)
+_HALF_BIN = BIN.total_seconds() * 1000 * 0.45
+NEUTRALIZED = palette.NEUTRALIZED
 
 
 def feed_rows(state: DashboardState, t: Texts | None = None) -> list[dict[str, Any]]:
@@ -146,11 +148,16 @@ def timeline_figure(
     if not state.timeline and state.official is not None:
         return _weapon_figure(state, t, font_size)
     start = state.window_start
+    # Only the bins with something in them are sent: the axis spans the whole window anyway,
+    # and every page redraws every bar on each update (144 empty ones cost each page time).
+    filled = sorted(
+        index for index, row in state.timeline.items() if 0 <= index < BINS and any(row)
+    )
     # Bars sit at their bin's middle, so a bar never reaches into the next bin.
     times = [
-        t.moment(start + BIN * index + BIN / 2, form="yyyy-MM-dd HH:mm:ss") for index in range(BINS)
+        t.moment(start + BIN * index + BIN / 2, form="yyyy-MM-dd HH:mm:ss") for index in filled
     ]
-    counts = [state.timeline.get(index, [0, 0]) for index in range(BINS)]
+    counts = [state.timeline[index] for index in filled]
     launched = [row[0] for row in counts]
     neutralized = [row[1] for row in counts]
     first = t.moment(start, form="yyyy-MM-dd HH:mm")
@@ -172,8 +179,13 @@ def timeline_figure(
     empty = not any(launched) and not any(neutralized)
     return {
         "data": [
-            _bars(t("launched"), times, launched, palette.LAUNCH, False),
-            _bars(t("shot down or lost to EW"), times, neutralized, palette.NEUTRALIZED, True),
+            # Each bar is half a bin wide, set in milliseconds: Plotly would otherwise size
+            # bars by the closest two bins sent, hours apart on a sparse night.
+            {**_bars(t("launched"), times, launched, palette.LAUNCH, False), "width": _HALF_BIN},
+            {
+                **_bars(t("shot down or lost to EW"), times, neutralized, NEUTRALIZED, True),
+                "width": _HALF_BIN,
+            },
         ],
         "layout": _layout(
             t,

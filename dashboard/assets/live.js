@@ -121,6 +121,8 @@
     });
   }
 
+  var shownAgo = null;
+
   function showLastEvent(props) {
     if (props && "data-at" in props) {
       lastEventAt = props["data-at"] ? Date.parse(props["data-at"]) : null;
@@ -130,7 +132,11 @@
       var minutes = Math.floor((Date.now() - lastEventAt) / 60000);
       ago = "(" + (minutes < 1 ? say("just now") : say("{minutes} min ago", { minutes: minutes })) + ")";
     }
-    setProps("last-event-ago", { children: ago });
+    // Every second on every page: set only when the text changes (once a minute).
+    if (ago !== shownAgo) {
+      shownAgo = ago;
+      setProps("last-event-ago", { children: ago });
+    }
   }
 
   function streamUrl() {

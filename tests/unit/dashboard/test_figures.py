@@ -33,6 +33,9 @@ def test_timeline_and_feed_and_label() -> None:
     timeline = timeline_figure(state())
     assert sum(timeline["data"][0]["y"]) == 19
     assert sum(timeline["data"][1]["y"]) == 9
+    # Only bins with something in them go to the pages; each bar keeps half a bin's width.
+    assert len(timeline["data"][0]["x"]) == 2
+    assert {trace["width"] for trace in timeline["data"]} == {0.45 * 600_000}
     feed = feed_rows(state())
     assert feed[0]["event"] == "4 launched"
     assert feed[0]["time"] == "00:15"
