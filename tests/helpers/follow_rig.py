@@ -14,6 +14,7 @@ from backend.cli.follow import Feed, Follower
 from backend.cli.follow_alerts_in_ua import AlertsInUaFeed
 from backend.cli.follow_skywatch import Skywatch
 from backend.cli.follow_ukrainealarm import UkraineAlarmFeed
+from tests.helpers.server_events import all_events
 from tests.helpers.server_process import AUTH, TOKEN
 
 FEED_TOKEN = "feed-token"
@@ -92,12 +93,7 @@ def wait_state(skywatch_url: str, expected: list[list[Any]]) -> None:
 def alert_events(skywatch_url: str) -> list[dict[str, Any]]:
     """Every alert event stored, in seq order."""
     events: list[dict[str, Any]] = []
-    for kind in ("alert_start", "alert_end"):
-        response = httpx.get(
-            f"{skywatch_url}/api/v1/events",
-            params={"kind": kind, "limit": 100_000},
-            headers=AUTH,
-            timeout=10,
-        )
-        events.extend(response.json())
+    with httpx.Client(base_url=skywatch_url, headers=AUTH, timeout=10) as client:
+        for kind in ("alert_start", "alert_end"):
+            events.extend(all_events(client, kind=kind))
     return sorted(events, key=lambda event: event["seq"])

@@ -33,3 +33,23 @@ def launches(count: int, weapon: str = "drone", start: int = 0) -> list[dict[str
 def other(kind: str, at: str, **fields: Any) -> dict[str, Any]:
     """A non-launch event at a Kyiv-time clock reading on the night."""
     return {"kind": kind, "occurred_at": f"2025-07-04T{at}:00+03:00", **fields}
+
+
+# GET /api/v1/events answers at most this many at once; a full page links the rest.
+EVENTS_PAGE = 10_000
+
+
+def all_events(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:
+    """Every event matching `params`, in seq order, read page by page with `since`."""
+    events: list[dict[str, Any]] = []
+    since = 0
+    while True:
+        response = client.get(
+            "/api/v1/events", params={**params, "limit": EVENTS_PAGE, "since": since}
+        )
+        assert response.status_code == 200, response.text
+        page: list[dict[str, Any]] = response.json()
+        events.extend(page)
+        if len(page) < EVENTS_PAGE:
+            return events
+        since = page[-1]["seq"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.helpers.server_events import all_events
 from tests.helpers.server_process import AUTH, SKYWATCH, StartServer
 
 
@@ -64,7 +65,7 @@ def test_a_backup_under_writes_restores_a_consistent_store(
         assert done.returncode == 0, done.stderr
         restored = start_server(restored_url, name=f"restored-{backup.stem}")
         with restored.client() as client:
-            events = client.get("/api/v1/events", params={"limit": 100_000}).json()
+            events = all_events(client)
             stats = client.get("/api/v1/stats", params={"night": "2025-07-04"}).json()
         restored.stop()
         assert len(events) % 50 == 0
