@@ -123,13 +123,18 @@ def test_load_of_a_missing_file_names_the_file(clone: Path, tmp_path: Path) -> N
 
 
 def test_make_run_takes_a_port_and_a_host(clone: Path) -> None:
+    # Under `make test` this runs inside another make: without its flags and its level, or
+    # the child prints "Entering/Leaving directory" lines around the command.
+    outer = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    environment = {key: value for key, value in os.environ.items() if key not in outer}
     shown = subprocess.run(
-        ["make", "-n", "run", "PORT=8001", "HOST=0.0.0.0"],
+        ["make", "--no-print-directory", "-n", "run", "PORT=8001", "HOST=0.0.0.0"],
         cwd=clone,
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
+        env=environment,
     )
     assert (
         shown.stdout.strip()
