@@ -55,24 +55,30 @@ class StreamLimit:
                 del self._open[address]
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await receive()  # websocket.connect: the handshake may only be answered after it
         detail = (
             f"too many streams from this address: at most {self.per_client} at once; "
             "close one or retry later"
         )
-        if _DENIAL not in scope.get("extensions", {}):
-            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER, "reason": ""})
-            return
-        body = dumps({"detail": detail})
-        await send(
-            {
-                "type": "websocket.http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-                ],
-            }
-        )
-        await send({"type": "websocket.http.response.body", "body": body})
+        await refuse_handshake(scope, receive, send, detail)
+
+
+async def refuse_handshake(scope: Scope, receive: Receive, send: Send, detail: str) -> None:
+    """Refuse a websocket handshake with 429, a JSON `detail` and Retry-After (close 1013
+    where the server cannot send an HTTP answer to a handshake)."""
+    await receive()  # websocket.connect: the handshake may only be answered after it
+    if _DENIAL not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER, "reason": ""})
+        return
+    body = dumps({"detail": detail})
+    await send(
+        {
+            "type": "websocket.http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+            ],
+        }
+    )
+    await send({"type": "websocket.http.response.body", "body": body})

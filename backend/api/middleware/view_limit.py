@@ -19,10 +19,8 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from backend.api.middleware.stream_limit import CLOSE_TRY_AGAIN_LATER, RETRY_AFTER_SECONDS
-from backend.domain.records import dumps
+from backend.api.middleware.stream_limit import refuse_handshake
 
-_DENIAL = "websocket.http.response"
 _NIGHT_STREAMS = frozenset({"/api/v1/stream", "/dashboard/stream"})
 _REPLAY_PREFIXES = ("/api/v1/replays/", "/dashboard/replay/")
 
@@ -64,7 +62,7 @@ class ViewLimit:
         if refusal is not None:
             if not held:
                 del self._held[address]
-            await _refuse(scope, receive, send, refusal)
+            await refuse_handshake(scope, receive, send, refusal)
             return
         self._viewers[view] += 1
         held[view] += 1
@@ -91,23 +89,3 @@ class ViewLimit:
                 "watch one of them or retry later"
             )
         return None
-
-
-async def _refuse(scope: Scope, receive: Receive, send: Send, detail: str) -> None:
-    await receive()  # websocket.connect: the handshake may only be answered after it
-    if _DENIAL not in scope.get("extensions", {}):
-        await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER, "reason": ""})
-        return
-    body = dumps({"detail": detail})
-    await send(
-        {
-            "type": "websocket.http.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-            ],
-        }
-    )
-    await send({"type": "websocket.http.response.body", "body": body})
