@@ -8,9 +8,9 @@ missing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import orjson
@@ -87,3 +87,37 @@ def post_batches(
         duplicates += answer["duplicates"]
         bar.advance(len(batch))
     return accepted, duplicates
+
+
+def post_records(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    url: str,
+    path: str,
+    token: str,
+    size: int,
+    noun: str,
+    progress: str,
+    timeout: float,
+    client: httpx.Client | None = None,
+) -> tuple[int, int]:
+    """post_batches of records that carry their `id`, on `client` or a client of its own,
+    with a progress bar: what import-csv and import-alerts post (a refusal names `noun id`)."""
+    own_client = client is None
+    http = client or httpx.Client(base_url=url, timeout=timeout)
+    bar = ProgressBar(len(records), progress)
+    try:
+        return post_batches(
+            http,
+            path,
+            records,
+            token=token,
+            size=size,
+            bar=bar,
+            body=list,
+            refusal=lambda batch: Refusal(lambda index: f"{noun} {batch[index]['id']}", "batch"),
+        )
+    finally:
+        bar.close()
+        if own_client:
+            http.close()

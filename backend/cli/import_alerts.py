@@ -23,8 +23,7 @@ from typing import Any
 
 import httpx
 
-from backend.cli.batch_post import BatchRefusedError, Refusal, post_batches
-from backend.cli.progress import ProgressBar
+from backend.cli.batch_post import BatchRefusedError, post_records
 from backend.domain.alert_history import AlertFileError, Conversion, convert
 
 DEFAULT_BATCH_EVENTS = 5000
@@ -57,24 +56,17 @@ def post_events(
     """POST the events in batches; (accepted, duplicates). BatchRefusedError when the server
     refuses a batch (the batches before it stay stored)."""
     size = max(1, min(batch_size, MAX_BATCH_EVENTS))
-    own_client = client is None
-    http = client or httpx.Client(base_url=url, timeout=120.0)
-    bar = ProgressBar(len(events), "posting alerts")
-    try:
-        return post_batches(
-            http,
-            "/api/v1/events",
-            events,
-            token=token,
-            size=size,
-            bar=bar,
-            body=list,
-            refusal=lambda batch: Refusal(lambda index: f"event {batch[index]['id']}", "batch"),
-        )
-    finally:
-        bar.close()
-        if own_client:
-            http.close()
+    return post_records(
+        events,
+        url=url,
+        path="/api/v1/events",
+        token=token,
+        size=size,
+        noun="event",
+        progress="posting alerts",
+        timeout=120.0,
+        client=client,
+    )
 
 
 def summarize(conversion: Conversion, name: str, seconds: float) -> str:

@@ -24,8 +24,7 @@ from typing import Any, TextIO
 import httpx
 import orjson
 
-from backend.cli.batch_post import BatchRefusedError, Refusal, post_batches
-from backend.cli.progress import ProgressBar
+from backend.cli.batch_post import BatchRefusedError, post_records
 from backend.domain.dataset_reports import Notice, reports_of
 from backend.domain.dataset_rows import (
     CsvFormatError,
@@ -157,24 +156,17 @@ def post_reports(
     posting the file again adds only what was missing.
     """
     size = max(1, min(batch_size, MAX_BATCH_REPORTS))
-    own_client = client is None
-    http = client or httpx.Client(base_url=url, timeout=60.0)
-    bar = ProgressBar(len(reports), "posting reports")
-    try:
-        return post_batches(
-            http,
-            "/api/v1/reports",
-            reports,
-            token=token,
-            size=size,
-            bar=bar,
-            body=list,
-            refusal=lambda batch: Refusal(lambda index: f"report {batch[index]['id']}", "batch"),
-        )
-    finally:
-        bar.close()
-        if own_client:
-            http.close()
+    return post_records(
+        reports,
+        url=url,
+        path="/api/v1/reports",
+        token=token,
+        size=size,
+        noun="report",
+        progress="posting reports",
+        timeout=60.0,
+        client=client,
+    )
 
 
 def run_import(args: argparse.Namespace, write_token: Callable[[], str | None]) -> int:
