@@ -10,24 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from backend.domain.schemas import EventIn
-
 # Launches are counted where they start, outside Ukraine's regions: no region is their norm.
 _PLACELESS_KINDS = frozenset({"launch"})
 
 
-def placement_warnings(
-    events: Sequence[EventIn], rows: Sequence[Mapping[str, Any]], *, batch: bool
-) -> list[dict[str, Any]]:
-    """One {index, field, msg} per event stored without the place it should have."""
+def placement_warnings(rows: Sequence[Mapping[str, Any]], *, batch: bool) -> list[dict[str, Any]]:
+    """One {index, field, msg} per row stored without the place it should have."""
     warnings: list[dict[str, Any]] = []
-    for position, (event, row) in enumerate(zip(events, rows, strict=True)):
-        if row["region"] is not None or event.kind in _PLACELESS_KINDS:
+    for position, row in enumerate(rows):
+        if row["region"] is not None or row["kind"] in _PLACELESS_KINDS:
             continue
         index = position if batch else None
-        if event.city is not None:
+        if row["city"] is not None:
             msg = (
-                f"unknown city {event.city!r}: stored with no region"
+                f"unknown city {row['city']!r}: stored with no region"
                 + ("" if row["lat"] is not None else " and no position")
                 + "; send region (and lat, lon) to place it"
             )

@@ -47,7 +47,7 @@ class DuplicateKey:
 
 def duplicate_key(body: bytes, data: Any) -> DuplicateKey | None:
     """The first duplicated key of `body` (already parsed as `data`), or None."""
-    posted = _keys_in_text(body)
+    posted = keys_in_text(body)
     if isinstance(data, list):
         kept = sum([len(item) if type(item) is dict else 0 for item in data])
     else:
@@ -58,7 +58,9 @@ def duplicate_key(body: bytes, data: Any) -> DuplicateKey | None:
     return _find(json.loads(body, object_pairs_hook=_Pairs.of), ())
 
 
-def _keys_in_text(body: bytes) -> int:
+def keys_in_text(body: bytes) -> int:
+    """How many `"` followed by `:` (whitespace allowed between) the text holds: at least its
+    keys, more when a string holds `":`."""
     if _QUOTE_SPACE.search(body) is None:
         return body.count(b'":')
     return len(_KEY.findall(body))

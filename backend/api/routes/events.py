@@ -15,7 +15,7 @@ from backend.api.deps import ServicesDep, WriteAccess, check_write_token, get_se
 from backend.api.errors import RETRY_AFTER_SECONDS, ApiError, id_conflict, json_response
 from backend.api.params import NightParam, RegionParam
 from backend.domain.placement import placement_warnings
-from backend.domain.records import IdConflictError, dumps, to_row
+from backend.domain.records import IdConflictError, dumps
 from backend.domain.schemas import (
     ErrorOut,
     EventIn,
@@ -25,7 +25,8 @@ from backend.domain.schemas import (
     RetractResult,
     Weapon,
 )
-from backend.ingest.parse import BodyError, parse_events
+from backend.ingest.event_rows import event_rows
+from backend.ingest.parse import BodyError
 from backend.ingest.writer import StoreUnavailableError
 from backend.store.offload import off_loop
 from backend.store.queries import EventFilter, iter_events, list_events
@@ -86,14 +87,13 @@ async def _ingest(request: Request) -> Response:
     settings = services.settings
     body = await read_body(request.scope, request.receive, limit=settings.max_body_bytes)
     try:
-        events = parse_events(body, max_events=settings.max_batch_events)
+        posted = event_rows(
+            body, max_events=settings.max_batch_events, received_at=datetime.now(UTC)
+        )
     except BodyError as error:
         raise ApiError(error.status, error.detail) from None
-    received_at = datetime.now(UTC)
-    rows = [to_row(event, received_at=received_at) for event in events]
-    client_ids = [event.id for event in events if event.id is not None]
     try:
-        outcome = await services.writer.insert(rows, client_ids=client_ids)
+        outcome = await services.writer.insert(posted.rows, client_ids=posted.client_ids)
     except IdConflictError as error:
         raise id_conflict(error) from None
     except StoreUnavailableError:
@@ -106,7 +106,7 @@ async def _ingest(request: Request) -> Response:
         "accepted": outcome.accepted,
         "duplicates": outcome.duplicates,
         "seqs": outcome.seqs,
-        "warnings": placement_warnings(events, rows, batch=body.lstrip()[:1] == b"["),
+        "warnings": placement_warnings(posted.rows, batch=posted.batch),
     }
     return json_response(answer, 201 if outcome.accepted else 200)
 
