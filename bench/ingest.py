@@ -14,15 +14,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import orjson
 
 from bench.common import BENCH_TOKEN, OCCURRED_AT
-from bench.report import write_section
-from bench.server import running_server
+from bench.report import revision, write_section
+from bench.server import running_server, serving
 
 EVENT = {
     "kind": "launch",
@@ -32,9 +35,55 @@ EVENT = {
     "occurred_at": OCCURRED_AT,
     "region": "UA-30",
 }
-SCENARIOS = (("single events", 32, 1), ("1,000-event batches", 4, 1000))
 SINGLE_TARGET = 3_000
 BATCH_TARGET = 50_000
+BASELINE_RATIO_TARGET = 0.7
+REGIONS = ("UA-30", "UA-32", "UA-63", "UA-51", "UA-46", "UA-12", "UA-18", "UA-53")
+
+
+def distinct_batch(size: int = 1000) -> list[dict[str, object]]:
+    """`size` events that differ in time (a second apart), region, weapon and count: nothing
+    repeats within the batch for the ingest to reuse, unlike `[EVENT] * size`."""
+    start = datetime.fromisoformat(OCCURRED_AT)
+    weapons = ("drone", "decoy", "cruise_missile", "ballistic_missile")
+    return [
+        {
+            "kind": "launch" if index % 3 else "shot_down",
+            "weapon": weapons[index % len(weapons)],
+            "model": f"model-{index % 7}",
+            "count": 1 + index % 5,
+            "occurred_at": (start + timedelta(seconds=index)).isoformat(),
+            "region": REGIONS[index % len(REGIONS)],
+        }
+        for index in range(size)
+    ]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One wrk run: what is posted, over how many connections, to which server."""
+
+    key: str  # --only names it
+    label: str
+    connections: int
+    body: bytes
+    events_per_request: int
+    baseline: bool = False  # bench/ingest_baseline.py instead of skywatch serve
+
+
+SCENARIOS = (
+    Scenario("single", "single events", 32, orjson.dumps(EVENT), 1),
+    Scenario(
+        "baseline",
+        "single events, bare FastAPI (validation only)",
+        32,
+        orjson.dumps(EVENT),
+        1,
+        baseline=True,
+    ),
+    Scenario("batch", "1,000-event batches", 2, orjson.dumps([EVENT] * 1000), 1000),
+    Scenario("distinct", "1,000 distinct events a batch", 2, orjson.dumps(distinct_batch()), 1000),
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +99,7 @@ class Run:
     p99_ms: float
     non_2xx: int
     requests: int
-    stored: int
+    stored: int | None  # None: the baseline stores nothing
 
     @property
     def events_per_second(self) -> float:
@@ -98,28 +147,37 @@ def _stored(url: str) -> int:
     return sum(int(night["events"]) for night in nights)
 
 
-def measure(
-    *, label: str, workers: int, connections: int, batch: int, seconds: int, port: int
-) -> Run:
-    """Start a fresh server, load it with wrk, check what was stored."""
-    body = orjson.dumps(EVENT if batch == 1 else [EVENT] * batch)
+@contextmanager
+def _server(scenario: Scenario, *, workers: int, port: int) -> Iterator[str]:
+    if scenario.baseline:
+
+        def command(port: int) -> list[str]:
+            return [sys.executable, "-m", "bench.ingest_baseline", "--port", str(port)]
+
+        with serving(command, port=port) as server:
+            yield server.url
+        return
     redis = os.environ.get("SKYWATCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    settings = {"SKYWATCH_REDIS_URL": redis}
+    settings = {"SKYWATCH_REDIS_URL": redis} if workers > 1 else None
+    with running_server(port=port, workers=workers, settings=settings) as url:
+        yield url
+
+
+def measure(scenario: Scenario, *, workers: int, seconds: int, port: int) -> Run:
+    """Start a fresh server, load it with wrk, check what was stored."""
     with (
         tempfile.TemporaryDirectory() as scratch,
-        running_server(
-            port=port, workers=workers, settings=settings if workers > 1 else None
-        ) as url,
+        _server(scenario, workers=workers, port=port) as url,
     ):
         script = Path(scratch) / "post.lua"
-        script.write_text(_lua(body))
-        figures = _wrk(url, script, connections=connections, seconds=seconds)
-        stored = _stored(url)
+        script.write_text(_lua(scenario.body))
+        figures = _wrk(url, script, connections=scenario.connections, seconds=seconds)
+        stored = None if scenario.baseline else _stored(url)
     return Run(
-        label=label,
+        label=scenario.label,
         workers=workers,
-        connections=connections,
-        events_per_request=batch,
+        connections=scenario.connections,
+        events_per_request=scenario.events_per_request,
         requests_per_second=figures["rps"],
         p50_ms=figures["p50"],
         p99_ms=figures["p99"],
@@ -139,9 +197,46 @@ def _table(runs: list[Run]) -> str:
         lines.append(
             f"| {run.label} | {run.workers} | {run.connections} | {run.requests_per_second:,.0f} "
             f"| {run.events_per_second:,.0f} | {run.p50_ms:.1f} ms | {run.p99_ms:.1f} ms "
-            f"| {run.non_2xx} | {run.requests * run.events_per_request:,} | {run.stored:,} |"
+            f"| {run.non_2xx} | {run.requests * run.events_per_request:,} "
+            f"| {'n/a' if run.stored is None else f'{run.stored:,}'} |"
         )
     return "\n".join(lines)
+
+
+def _load_average() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def _verdicts(runs: list[Run]) -> list[str]:
+    """The issue's two targets, met or not, from the runs made (one worker)."""
+    one = {run.label: run for run in runs if run.workers == 1}
+    found = []
+    batch = one.get("1,000-event batches")
+    if batch is not None:
+        met = batch.events_per_second >= BATCH_TARGET
+        distinct = one.get("1,000 distinct events a batch")
+        also = (
+            f"; with 1,000 distinct events a batch {distinct.events_per_second:,.0f}/s"
+            if distinct is not None
+            else ""
+        )
+        found.append(
+            f"- 1,000-event batches >= {BATCH_TARGET:,} events/s on one worker: "
+            f"{batch.events_per_second:,.0f}/s{also}: **{'met' if met else 'not met'}**."
+        )
+    single, base = (
+        one.get("single events"),
+        one.get("single events, bare FastAPI (validation only)"),
+    )
+    if single is not None and base is not None:
+        ratio = single.requests_per_second / base.requests_per_second
+        met = ratio >= BASELINE_RATIO_TARGET
+        found.append(
+            f"- Single-event POSTs >= {BASELINE_RATIO_TARGET}x the bare FastAPI endpoint, same "
+            f"run: {single.requests_per_second:,.0f} vs {base.requests_per_second:,.0f}/s, "
+            f"{ratio:.2f}x: **{'met' if met else 'not met'}**."
+        )
+    return found
 
 
 def main() -> int:
@@ -149,26 +244,33 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--only",
+        default="single,baseline,batch,distinct",
+        help="scenarios to run, comma-separated: single, baseline, batch, distinct",
+    )
+    parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the section, leave docs/ alone"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("bench: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
+    wanted = args.only.split(",")
+    load = _load_average()
     runs = []
-    for workers in (1, 2):
-        for label, connections, batch in (
-            ("single events", 32, 1),
-            ("1,000-event batches", 2, 1000),
-        ):
-            run = measure(
-                label=label,
-                workers=workers,
-                connections=connections,
-                batch=batch,
-                seconds=args.seconds,
-                port=args.port,
-            )
+    for workers in (int(count) for count in args.workers.split(",")):
+        for scenario in SCENARIOS:
+            # The baseline has one worker by definition; the distinct batch checks one worker.
+            one_worker_only = scenario.key in ("baseline", "distinct")
+            if scenario.key not in wanted or (workers > 1 and one_worker_only):
+                continue
+            run = measure(scenario, workers=workers, seconds=args.seconds, port=args.port)
             print(
-                f"{label}, {workers} worker(s): {run.events_per_second:,.0f} events/s", flush=True
+                f"{scenario.label}, {workers} worker(s): {run.requests_per_second:,.0f} "
+                f"requests/s, {run.events_per_second:,.0f} events/s",
+                flush=True,
             )
             runs.append(run)
     body = (
@@ -177,11 +279,25 @@ def main() -> int:
         "(WAL, `synchronous=FULL`: every answer follows an fsync'd group commit). "
         "Acknowledged events are wrk's completed requests times events per request; stored "
         "events are counted afterwards through `GET /api/v1/nights` (requests still in flight "
-        "when wrk stops may be stored without being counted as acknowledged). "
+        "when wrk stops may be stored without being counted as acknowledged). The batch of "
+        "1,000 is one event repeated; the distinct batch varies time, region, weapon and count "
+        "in every event, so nothing can be reused within it. The baseline "
+        "(`bench/ingest_baseline.py`) is a bare FastAPI app whose endpoint takes one `EventIn` "
+        "as its body parameter and answers 201 with a tiny body (uvicorn, httptools, uvloop, "
+        "one worker): validation and HTTP only, no token, store or commit; it runs in the "
+        "same session as the product, with the same wrk settings. "
         f"Targets: {SINGLE_TARGET:,} single-event POSTs/s with 32 connections, "
-        f"{BATCH_TARGET:,} events/s in 1,000-event batches.\n\n" + _table(runs)
+        f"{BATCH_TARGET:,} events/s in 1,000-event batches on one worker, single events at "
+        f">= {BASELINE_RATIO_TARGET}x the baseline.\n\n"
+        f"Product code: {revision()}. 1-minute load average before the runs: {load}.\n\n"
+        + _table(runs)
+        + "\n\n"
+        + "\n".join(_verdicts(runs))
     )
-    write_section("ingest", body)
+    if args.no_write:
+        print(body)
+    else:
+        write_section("ingest", body)
     return 0
 
 
