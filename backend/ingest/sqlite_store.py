@@ -14,7 +14,7 @@ import fcntl
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from backend.domain.records import CONTENT_FIELDS, Row, content_of
@@ -42,25 +42,45 @@ _INSERT = "INSERT INTO events ({}) VALUES ({})".format(
 )
 
 
-def _stored_tuple(row: Row) -> tuple[Any, ...]:
-    return (
-        row["seq"],
-        row["id"],
-        row["kind"],
-        row["weapon"],
-        row["model"],
-        row["count"],
-        to_epoch_micros(row["occurred_at"]),
-        row["region"],
-        row["area"],
-        row["city"],
-        row["lat"],
-        row["lon"],
-        row["source"],
-        row["note"],
-        to_epoch_micros(row["received_at"]),
-        row["night"].isoformat(),
-    )
+def _stored_tuples(rows: list[Row]) -> list[tuple[Any, ...]]:
+    # A batch shares its received_at and a few nights (often its times too): each converted
+    # once, since this runs in the writer thread and holds the GIL the handlers need.
+    micros: dict[datetime, int] = {}
+    days: dict[date, str] = {}
+
+    def micros_of(value: datetime) -> int:
+        found = micros.get(value)
+        if found is None:
+            found = micros[value] = to_epoch_micros(value)
+        return found
+
+    def day_of(value: date) -> str:
+        found = days.get(value)
+        if found is None:
+            found = days[value] = value.isoformat()
+        return found
+
+    return [
+        (
+            row["seq"],
+            row["id"],
+            row["kind"],
+            row["weapon"],
+            row["model"],
+            row["count"],
+            micros_of(row["occurred_at"]),
+            row["region"],
+            row["area"],
+            row["city"],
+            row["lat"],
+            row["lon"],
+            row["source"],
+            row["note"],
+            micros_of(row["received_at"]),
+            day_of(row["night"]),
+        )
+        for row in rows
+    ]
 
 
 class SqliteWriteStore(LockedWriteStore):
@@ -148,7 +168,7 @@ class _SqliteTransaction:
         return known
 
     def insert(self, rows: list[Row]) -> None:
-        self._conn.executemany(_INSERT, [_stored_tuple(row) for row in rows])
+        self._conn.executemany(_INSERT, _stored_tuples(rows))
         # Seqs ascend within a plan: the nights of the range are those of these rows.
         marks = (new_token(), rows[0]["seq"], rows[-1]["seq"])
         self._conn.execute(MARK_INSERTED_SQLITE, marks)
