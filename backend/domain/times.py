@@ -24,6 +24,17 @@ def parse_rfc3339(value: object) -> object:
     """Accept only an RFC 3339 string with an offset; a naive time is an error."""
     if isinstance(value, datetime):
         return value
+    return _instant(value)[0]
+
+
+def rfc3339_utc(value: str) -> tuple[datetime, date]:
+    """The UTC instant and the night of what parse_rfc3339 accepts; its ValueError otherwise."""
+    _, utc, night = _instant(value)
+    return utc, night
+
+
+def _instant(value: object) -> tuple[datetime, datetime, date]:
+    # The time as posted, in UTC, and its night: the checks need all three, and so do callers.
     if not isinstance(value, str):
         raise ValueError("must be an RFC 3339 date-time string, e.g. 2025-07-03T22:15:00+03:00")
     if _RFC3339.match(value) is None:
@@ -35,20 +46,17 @@ def parse_rfc3339(value: object) -> object:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         parsed = _parse_unusual_rfc3339(value)
-    _check_years(parsed)
-    return parsed
-
-
-def _check_years(parsed: datetime) -> None:
     # The local year alone is not enough: 2999-12-31T23:59:59-23:59 is in the year 3000 in UTC
     # and in Kyiv, and its night (3000-01-02) would be stored and then refused by every read.
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         raise ValueError(f"must be {_YEARS}")
-    if not FIRST_YEAR <= parsed.astimezone(UTC).year <= LAST_YEAR:
+    utc = parsed.astimezone(UTC)
+    if not FIRST_YEAR <= utc.year <= LAST_YEAR:
         raise ValueError(f"must be {_YEARS} in UTC")
-    night = night_of(parsed)
+    night = night_of(utc)
     if not FIRST_YEAR <= night.year <= LAST_YEAR:
         raise ValueError(f"must fall in a night {_YEARS}; its night would be {night.isoformat()}")
+    return parsed, utc, night
 
 
 def _parse_unusual_rfc3339(value: str) -> datetime:

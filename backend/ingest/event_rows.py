@@ -17,7 +17,7 @@ tests/unit/ingest/test_event_rows.py holds both paths to the same answers on ran
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -27,11 +27,10 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_confi
 from typing_extensions import TypedDict
 
 from backend.domain.gazetteer import regions_of
-from backend.domain.nights import night_of
 from backend.domain.records import Row, new_event_ids, place_of, to_row
 from backend.domain.regions import resolve_region
 from backend.domain.schemas import EVENT_FIELDS, EventId, Weapon
-from backend.domain.times import parse_rfc3339
+from backend.domain.times import rfc3339_utc
 from backend.ingest.json_keys import keys_in_text
 from backend.ingest.parse import parse_events
 
@@ -51,7 +50,7 @@ class _Fields(TypedDict):
     id: NotRequired[EventId | None]
     model: NotRequired[_Model | None]
     count: NotRequired[_Count]
-    occurred_at: str  # parse_rfc3339 once per distinct value, as EventIn does per event
+    occurred_at: str  # rfc3339_utc once per distinct value: EventIn's parse_rfc3339
     city: NotRequired[_Text | None]
     lat: NotRequired[_Lat | None]
     lon: NotRequired[_Lon | None]
@@ -152,12 +151,9 @@ def _times(texts: set[str]) -> dict[str, tuple[datetime, date]] | None:
     found = {}
     for text in texts:
         try:
-            parsed = parse_rfc3339(text)
+            found[text] = rfc3339_utc(text)
         except ValueError:
             return None
-        assert isinstance(parsed, datetime)
-        utc = parsed.astimezone(UTC)
-        found[text] = (utc, night_of(utc))
     return found
 
 
