@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from backend.domain.records import dumps, new_event_id, record_of, to_row
+from backend.domain.records import dumps, new_event_id, new_event_ids, record_of, to_row
 from backend.domain.schemas import EventIn
 
 NOW = datetime(2025, 7, 4, 0, 0, tzinfo=UTC)
@@ -44,6 +44,16 @@ def test_generated_ids_are_time_ordered_uuid7() -> None:
     assert len(set(ids)) == 1000
     prefixes = [event_id[:13] for event_id in ids]
     assert prefixes == sorted(prefixes)
+
+
+def test_a_batch_of_ids_is_uuid7_of_one_millisecond() -> None:
+    ids = new_event_ids(1000)
+    parsed = [uuid.UUID(event_id) for event_id in ids]
+    assert all(found.version == 7 and found.variant == uuid.RFC_4122 for found in parsed)
+    assert all(str(found) == event_id for found, event_id in zip(parsed, ids, strict=True))
+    assert len(set(ids)) == 1000
+    assert len({event_id[:13] for event_id in ids}) == 1
+    assert new_event_ids(0) == []
 
 
 def test_record_json_uses_rfc3339_utc() -> None:
