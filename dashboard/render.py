@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,10 @@ from dashboard.interceptions import columns, table_source, tally_rows
 from dashboard.state import DashboardState
 
 Props = dict[str, dict[str, Any]]
+# Each element's props as JSON, prop by prop.
+Encoded = dict[str, dict[str, bytes]]
 # The two figures cost a page most of its time per update (Plotly redraws them whole).
+FIGURES = frozenset({ids.MAP, ids.TIMELINE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +53,10 @@ def render(
     state: DashboardState,
     t: Texts | None = None,
     *,
-    figures: bool = True,
+    figures: Collection[str] = FIGURES,
     moment: Moment | None = None,
 ) -> Props:
-    """Props of the live elements of the page for this state (the figures only if asked), in
+    """Props of the live elements of the page for this state (of the figures those named), in
     a language (English by default)."""
     t = t or texts("en")
     moment = moment or Moment()
@@ -73,28 +77,57 @@ def render(
     as_of = moment.now or state.window_end
     props[ids.ALERT_COUNT] = {"children": alert_count(state, t)}
     props[ids.ALERT_LIST] = {"children": alert_items(state, t, as_of)}
-    if figures:
+    if ids.MAP in figures:
         props[ids.MAP] = {"figure": map_figure(state, t)}
+    if ids.TIMELINE in figures:
         now = moment.now if moment.in_progress else None
         props[ids.TIMELINE] = {"figure": timeline_figure(state, t, now=now)}
     return props
 
 
-def encoded(props: Props) -> dict[str, bytes]:
-    """Each element's props as JSON, for cheap comparison and for sending."""
+def encoded(props: Props) -> Encoded:
+    """Each prop of each element as JSON, for cheap comparison and for sending."""
     return {
-        element: orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)
+        element: {
+            name: orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+            for name, value in values.items()
+        }
         for element, values in props.items()
     }
 
 
-def changed(previous: dict[str, bytes], current: dict[str, bytes]) -> dict[str, bytes]:
-    """The elements whose props differ from before."""
-    return {element: data for element, data in current.items() if previous.get(element) != data}
+def merged(previous: Encoded, current: Encoded) -> Encoded:
+    """What the page holds after `current` is set on it: props left out keep their values."""
+    held = dict(previous)
+    for element, values in current.items():
+        held[element] = {**previous.get(element, {}), **values}
+    return held
 
 
-def message(kind: str, seq: int, elements: dict[str, bytes], **extra: Any) -> str:
+def changed(previous: Encoded, current: Encoded) -> Encoded:
+    """The props that differ from before, per element.
+
+    Only the props that changed: a DataTable given its `columns` again with its `data`
+    rebuilds its header and every cell's style (measured: a small table's update cost a page
+    as much as the 50-row feed's).
+    """
+    update: Encoded = {}
+    for element, values in current.items():
+        before = previous.get(element, {})
+        props = {name: data for name, data in values.items() if before.get(name) != data}
+        if props:
+            update[element] = props
+    return update
+
+
+def message(kind: str, seq: int, elements: Encoded, **extra: Any) -> str:
     """A dashboard message: {"type", "seq", "props": {id: props}, ...} as JSON text."""
     head = orjson.dumps({"type": kind, "seq": seq, **extra})[:-1]
-    body = b",".join(orjson.dumps(element) + b":" + data for element, data in elements.items())
+    body = b",".join(
+        orjson.dumps(element)
+        + b":{"
+        + b",".join(orjson.dumps(name) + b":" + data for name, data in values.items())
+        + b"}"
+        for element, values in elements.items()
+    )
     return (head + b',"props":{' + body + b"}}").decode()

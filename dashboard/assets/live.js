@@ -173,16 +173,45 @@
     var props = message.props || {};
     Object.keys(props).forEach(function (id) {
       var value = props[id];
+      if (value.figure || value.data) {
+        // Merged into what is pending: a page that falls behind draws the latest once.
+        heavy[id] = Object.assign(heavy[id] || {}, value);
+      } else {
+        setProps(id, value);
+      }
+    });
+    if (props["last-event"]) {
+      showLastEvent(props["last-event"]);
+    }
+    heavySeq = message.seq;
+    if (!heavyDue) {
+      heavyDue = true;
+      window.setTimeout(applyHeavy, 0);
+    }
+  }
+
+  // Figures and tables cost a page most of its time per update (Plotly redraws a chart
+  // whole; a DataTable re-measures its cells), and React renders everything set in one task
+  // together: set in a task of their own, they no longer hold back the counters, which
+  // then show a few milliseconds after the message instead of after every table and chart.
+  var heavy = {};
+  var heavySeq = 0;
+  var heavyDue = false;
+
+  function applyHeavy() {
+    heavyDue = false;
+    var pending = heavy;
+    heavy = {};
+    Object.keys(pending).forEach(function (id) {
+      var value = pending[id];
       if (value.figure) {
         value = Object.assign({}, value, { figure: scaled(value.figure, id) });
       }
       setProps(id, value);
     });
-    if (props["last-event"]) {
-      showLastEvent(props["last-event"]);
-    }
     unhideFocusTargets();
-    window.skywatch.lastSeq = message.seq;
+    // The page shows everything up to this seq only now (tests and tools wait on it).
+    window.skywatch.lastSeq = heavySeq;
     window.skywatch.updates += 1;
   }
 

@@ -1,7 +1,8 @@
 """Live views: one per night on screen, folded once and rendered at most four times a second.
 
-Counters, tables and feed follow at four updates a second, the map and the timeline at one
-(dashboard/views/shared.py says why); after a quiet spell the first change draws everything.
+Counters, tables and feed follow at four updates a second, the map at one, the timeline
+every five seconds (dashboard/views/shared.py says why); after a quiet spell the first change
+draws everything.
 
 Official reports do not pass through the hub (they are a few a night, posted in the
 morning): a view reads its night's reports when it loads and again every
@@ -18,13 +19,14 @@ from datetime import UTC, date, datetime
 from backend.domain.nights import current_night
 from backend.stream.hub import Batch
 from backend.stream.inbox import SubscriberOverflowError
+from dashboard import ids
 from dashboard.i18n import Lang, texts
 from dashboard.official import official_view
 from dashboard.render import Moment, message, render
 from dashboard.source import EventSource
 from dashboard.state import DashboardState, fold_records
 from dashboard.views.registry import ViewRegistry
-from dashboard.views.shared import SharedView
+from dashboard.views.shared import FIGURE_INTERVAL, TIMELINE_INTERVAL, SharedView
 
 log = logging.getLogger(__name__)
 RENDER_INTERVAL = 0.25
@@ -36,7 +38,9 @@ class NightView(SharedView):
     """The folded state of one night, kept current from the hub."""
 
     def __init__(self, night: date, source: EventSource) -> None:
-        super().__init__(f"night-view-{night}")
+        super().__init__(
+            f"night-view-{night}", {ids.MAP: FIGURE_INTERVAL, ids.TIMELINE: TIMELINE_INTERVAL}
+        )
         self.night = night
         self._source = source
         self._state = DashboardState(night)
@@ -121,17 +125,15 @@ class NightView(SharedView):
         return False
 
     def _publish(self, *, figures: bool = False) -> None:
-        figures = self._figures.ready(force=figures)
-        if not figures:
-            self._figures.hold()
+        due = self._figures.due(force=figures)
+        self._figures.hold()
         moment = self._moment()
         for lang in self.languages:
-            props = render(self._state, texts(lang), figures=figures, moment=moment)
+            props = render(self._state, texts(lang), figures=due, moment=moment)
             update = self._update(lang, props)
             if update:
                 self._broadcast(message("view", self.seq, update), lang)
-        if figures:
-            self._figures.drawn()
+        self._figures.drawn(due)
 
 
 class NightViews(ViewRegistry[date, NightView]):

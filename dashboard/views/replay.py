@@ -28,10 +28,10 @@ from backend.replay.timeline import NightTimeline
 from dashboard import ids
 from dashboard.i18n import Lang, texts
 from dashboard.official import official_view
-from dashboard.render import Moment, Props, message, render
+from dashboard.render import FIGURES, Moment, Props, message, render
 from dashboard.state import DashboardState, fold_records
 from dashboard.views.registry import ViewRegistry
-from dashboard.views.shared import SharedView
+from dashboard.views.shared import FIGURE_INTERVAL, SharedView
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.25
@@ -61,7 +61,8 @@ class ReplayView(SharedView):
     """The folded state of a night at one session's position, kept in step with its clock."""
 
     def __init__(self, session: Session, source: ReplaySource) -> None:
-        super().__init__(f"replay-view-{session.id}")
+        # Both figures every second: the timeline's "now" line is the replay's position.
+        super().__init__(f"replay-view-{session.id}", dict.fromkeys(FIGURES, FIGURE_INTERVAL))
         self.session = session
         self._source = source
         self._follower = ReplayFollower()
@@ -151,7 +152,7 @@ class ReplayView(SharedView):
         if self._state_changed or clock != self._clock:
             # The timeline's "now" line moves with the clock, at most once a second.
             self._figures.hold()
-        figures = self._figures.owed and self._figures.ready(force=figures_now)
+        figures = self._figures.owed & self._figures.due(force=figures_now)
         clock_changed = clock != self._clock
         self._clock = clock
         moment = self._moment()
@@ -165,8 +166,7 @@ class ReplayView(SharedView):
             if update or clock_changed:
                 sent = message("view", self._state.cursor, update, replay=clock, span=self._span)
                 self._broadcast(sent, lang)
-        if figures:
-            self._figures.drawn()
+        self._figures.drawn(figures)
 
 
 class ReplayViews(ViewRegistry[str, ReplayView]):

@@ -6,9 +6,11 @@ change grows with the languages on screen (at most two), not with the number of 
 page that cannot keep up is dropped (it reconnects and gets the whole view again), so it
 never slows the others.
 
-The map and the timeline are redrawn at most once a second, whatever else updates faster:
-redrawing them is most of a page's work per update (about 90 ms of a wall-screen PC's main
-thread each), and a per-10-minute chart gains nothing from redrawing faster.
+The map and the timeline are redrawn at most once an interval each, whatever else updates
+faster: redrawing them is most of a page's work per update. The live timeline waits longer
+than the map: a per-10-minute chart gains nothing from being redrawn every second, and it
+was a third of each page's main-thread time per event (25 of 70 ms, measured in headless
+Chromium), while the map shows where something just fell.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
 
 from backend.stream.inbox import BoundedInbox
 from dashboard.i18n import Lang
-from dashboard.render import Props, changed, encoded
+from dashboard.render import Encoded, Props, changed, encoded, merged
 
 FIGURE_INTERVAL = 1.0
+TIMELINE_INTERVAL = 5.0
 VIEWER_QUEUE_LIMIT = 64
 
 
@@ -33,19 +37,20 @@ class Viewer(BoundedInbox[str]):
 
 
 class FigureCadence:
-    """When the figures may be redrawn, and whether a redraw is owed."""
+    """When a figure may be redrawn, and whether a redraw is owed."""
 
-    def __init__(self) -> None:
-        self._due = 0.0  # monotonic time from which they may be redrawn
+    def __init__(self, interval: float = FIGURE_INTERVAL) -> None:
+        self._interval = interval
+        self._due = 0.0  # monotonic time from which it may be redrawn
         self.owed = False
 
     def ready(self, *, force: bool = False) -> bool:
-        """Whether the figures may be redrawn now."""
+        """Whether the figure may be redrawn now."""
         return force or time.monotonic() >= self._due
 
     def drawn(self) -> None:
-        """The figures were just rendered."""
-        self._due = time.monotonic() + FIGURE_INTERVAL
+        """The figure was just rendered."""
+        self._due = time.monotonic() + self._interval
         self.owed = False
 
     def hold(self) -> None:
@@ -57,18 +62,55 @@ class FigureCadence:
         return max(self._due - time.monotonic(), 0.0) if self.owed else None
 
 
+class FigureCadences:
+    """The cadence of each figure of a view (element id -> its interval)."""
+
+    def __init__(self, intervals: Mapping[str, float]) -> None:
+        self._cadences = {figure: FigureCadence(every) for figure, every in intervals.items()}
+
+    def due(self, *, force: bool = False) -> frozenset[str]:
+        """The figures that may be redrawn now (all of them when forced)."""
+        return frozenset(
+            figure for figure, cadence in self._cadences.items() if cadence.ready(force=force)
+        )
+
+    @property
+    def owed(self) -> frozenset[str]:
+        """The figures behind the state."""
+        return frozenset(figure for figure, cadence in self._cadences.items() if cadence.owed)
+
+    def hold(self) -> None:
+        """The state moved: every figure owes a redraw until it is drawn."""
+        for cadence in self._cadences.values():
+            cadence.hold()
+
+    def drawn(self, figures: frozenset[str]) -> None:
+        """These figures were just rendered."""
+        for figure in figures:
+            self._cadences[figure].drawn()
+
+    def seconds_until_owed_redraw(self) -> float | None:
+        """How long until the first owed redraw may happen (None when none is owed)."""
+        waits = [
+            wait
+            for cadence in self._cadences.values()
+            if (wait := cadence.seconds_until_owed_redraw()) is not None
+        ]
+        return min(waits, default=None)
+
+
 class SharedView:
     """Pages attached to a view kept current by one background task (`_run`)."""
 
-    def __init__(self, task_name: str) -> None:
+    def __init__(self, task_name: str, figure_intervals: Mapping[str, float]) -> None:
         self._task_name = task_name
         self._viewers: dict[Lang, set[Viewer]] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         # The last props sent, per language; a language nobody watches is dropped, and
         # rendered afresh for its next page.
-        self._encoded: dict[Lang, dict[str, bytes]] = {}
-        self._figures = FigureCadence()
+        self._encoded: dict[Lang, Encoded] = {}
+        self._figures = FigureCadences(figure_intervals)
 
     async def _run(self) -> None:
         raise NotImplementedError
@@ -112,15 +154,15 @@ class SharedView:
         """The languages pages watch in."""
         return sorted(self._viewers)
 
-    def _encoded_in(self, lang: Lang) -> dict[str, bytes] | None:
+    def _encoded_in(self, lang: Lang) -> Encoded | None:
         """The last props sent in a language, if it is being kept."""
         return self._encoded.get(lang)
 
-    def _update(self, lang: Lang, props: Props) -> dict[str, bytes]:
-        """Take new props in a language (elements left out keep their last ones); the
-        elements changed."""
+    def _update(self, lang: Lang, props: Props) -> Encoded:
+        """Take new props in a language (props left out keep their last values); the props
+        changed."""
         before = self._encoded.get(lang, {})
-        current = {**before, **encoded(props)}
+        current = merged(before, encoded(props))
         self._encoded[lang] = current
         return changed(before, current)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,11 +45,10 @@ class Rig:
         """The services' hub."""
         return self._services.hub
 
-    async def post(self, count: int = 1) -> None:
-        """Commit `count` launch events in one request."""
-        event = EventIn.model_validate(
-            {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
-        )
+    async def post(self, count: int = 1, *, fields: Mapping[str, object] | None = None) -> None:
+        """Commit `count` launch events (or events with these fields) in one request."""
+        launch = {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
+        event = EventIn.model_validate({**launch, **(fields or {})})
         rows = [to_row(event, received_at=datetime.now(UTC)) for _ in range(count)]
         await self.writer.insert(rows, client_ids=[])
 

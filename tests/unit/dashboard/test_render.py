@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from dashboard import ids
-from dashboard.render import changed, encoded, message, render
+from dashboard.render import changed, encoded, merged, message, render
 from dashboard.state import fold_records
 from tests.helpers.dashboard_records import NIGHT, RECORDS, record
 
@@ -30,3 +30,14 @@ def test_only_changed_elements_are_sent() -> None:
     assert decoded["type"] == "view"
     assert decoded["seq"] == 10
     assert decoded["props"][ids.SHOT_DOWN] == {"children": "7"}
+
+
+def test_only_changed_props_of_an_element_are_sent() -> None:
+    state = fold_records(NIGHT, RECORDS)
+    before = encoded(render(state))
+    state.apply(record(10, "launch", weapon="drone", count=3))
+    update = changed(before, merged(before, encoded(render(state))))
+    # The table's rows moved, its columns did not: they are not sent again.
+    assert set(update[ids.TALLIES]) == {"data"}
+    decoded = orjson.loads(message("view", 10, update))
+    assert set(decoded["props"][ids.TALLIES]) == {"data"}

@@ -7,7 +7,13 @@ import asyncio
 import pytest
 
 from backend.stream.inbox import SubscriberOverflowError
-from dashboard.views.shared import FIGURE_INTERVAL, VIEWER_QUEUE_LIMIT, FigureCadence, Viewer
+from dashboard.views.shared import (
+    FIGURE_INTERVAL,
+    VIEWER_QUEUE_LIMIT,
+    FigureCadence,
+    FigureCadences,
+    Viewer,
+)
 
 
 async def test_a_viewer_that_falls_behind_is_cut_off_not_grown() -> None:
@@ -40,3 +46,23 @@ def test_figures_are_redrawn_at_most_once_an_interval() -> None:
     assert 0 < wait <= FIGURE_INTERVAL
     cadence.drawn()
     assert not cadence.owed
+
+
+def test_each_figure_keeps_its_own_interval() -> None:
+    cadences = FigureCadences({"map": 1.0, "timeline": 5.0})
+    assert cadences.due() == {"map", "timeline"}
+    cadences.hold()
+    cadences.drawn(frozenset({"map", "timeline"}))
+    assert cadences.due() == frozenset()
+    assert cadences.seconds_until_owed_redraw() is None
+    cadences.hold()
+    wait = cadences.seconds_until_owed_redraw()
+    assert wait is not None
+    assert 0 < wait <= 1.0  # the map's redraw comes first
+    assert cadences.owed == {"map", "timeline"}
+    assert cadences.due(force=True) == {"map", "timeline"}
+    cadences.drawn(frozenset({"map"}))
+    assert cadences.owed == {"timeline"}
+    later = cadences.seconds_until_owed_redraw()
+    assert later is not None
+    assert 1.0 < later <= 5.0
