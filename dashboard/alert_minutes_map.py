@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from backend.domain.alert_history import NOT_IN_RECORD
 from backend.domain.regions import REGIONS
 from dashboard import palette
 from dashboard.geometry import outlines
@@ -27,6 +28,20 @@ CLASSES: tuple[tuple[float, str, str], ...] = (
 )
 CLASS_NAMES = ("under 3 h", "3 to 6 h", "6 to 12 h", "12 h or more")
 _RATIO = 1 / math.cos(math.radians(48.5))
+# No alert time known (alert_history.NOT_IN_RECORD): crossed out, so it never reads as "no alert".
+_UNKNOWN_PATTERN = {
+    "shape": "x",
+    "fgcolor": palette.LAND_BORDER,
+    "bgcolor": palette.LAND,
+    # Thin lines: the label on it keeps the contrast it has on plain land.
+    "solidity": 0.12,
+    "size": 12,
+}
+
+
+def unknown(code: str, minutes: Mapping[str, float]) -> bool:
+    """Whether the region's alert time is not known: outside the record, nothing stored."""
+    return code in NOT_IN_RECORD and code not in minutes
 
 
 def class_of(minutes: float) -> tuple[str, str] | None:
@@ -37,20 +52,34 @@ def class_of(minutes: float) -> tuple[str, str] | None:
     return next((fill, ink) for bound, fill, ink in CLASSES if hours < bound)
 
 
-def _outline(code: str, lons: list[Any], lats: list[Any], minutes: float, t: Texts) -> Any:
-    chosen = class_of(minutes)
+def _outline(
+    code: str, lons: list[Any], lats: list[Any], minutes: Mapping[str, float], t: Texts
+) -> Any:
+    if unknown(code, minutes):
+        return {
+            **_shape(code, lons, lats, palette.LAND),
+            "fillpattern": _UNKNOWN_PATTERN,
+            "text": f"<b>{t.region(code)}</b><br>" + t("not in the alert record"),
+        }
+    chosen = class_of(minutes.get(code, 0.0))
+    return {
+        **_shape(code, lons, lats, chosen[0] if chosen else palette.LAND),
+        "text": f"<b>{t.region(code)}</b><br>"
+        + t("{hours} h under alert", hours=t.number(minutes.get(code, 0.0) / 60, digits=1)),
+    }
+
+
+def _shape(code: str, lons: list[Any], lats: list[Any], fill: str) -> dict[str, Any]:
     return {
         "type": "scatter",
         "x": lons,
         "y": lats,
         "mode": "lines",
         "fill": "toself",
-        "fillcolor": chosen[0] if chosen else palette.LAND,
+        "fillcolor": fill,
         "line": {"color": palette.LAND_BORDER, "width": 1},
         "hoveron": "fills",
         "hoverinfo": "text",
-        "text": f"<b>{t.region(code)}</b><br>"
-        + t("{hours} h under alert", hours=t.number(minutes / 60, digits=1)),
         "name": code,
         "showlegend": False,
     }
@@ -67,15 +96,18 @@ def _labels(minutes: Mapping[str, float], t: Texts, size: float) -> dict[str, An
         "x": [REGIONS[code].marker[1] for code in codes],
         "y": [REGIONS[code].marker[0] for code in codes],
         "mode": "text",
-        "text": [
-            f"{t.region(code, short=True)}<br>{t.number(minutes.get(code, 0.0) / 60, digits=1)}"
-            for code in codes
-        ],
+        "text": [f"{t.region(code, short=True)}<br>{_hours(code, minutes, t)}" for code in codes],
         "textfont": {"size": size, "color": colours},
         "hoverinfo": "skip",
         "name": "labels",
         "showlegend": False,
     }
+
+
+def _hours(code: str, minutes: Mapping[str, float], t: Texts) -> str:
+    if unknown(code, minutes):
+        return "—"
+    return t.number(minutes.get(code, 0.0) / 60, digits=1)
 
 
 def _legend(t: Texts) -> list[dict[str, Any]]:
@@ -92,6 +124,21 @@ def _legend(t: Texts) -> list[dict[str, Any]]:
             "hoverinfo": "skip",
         }
         for name, fill in entries
+    ] + [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "marker": {
+                "symbol": "square-x",
+                "size": 16,
+                "color": palette.LAND,
+                "line": {"color": palette.LAND_BORDER, "width": 1},
+            },
+            "name": t("not in the alert record"),
+            "hoverinfo": "skip",
+        }
     ]
 
 
@@ -102,7 +149,7 @@ def alert_minutes_figure(
     traces = []
     for outline in sorted(outlines(), key=lambda outline: outline.code in CITY_CODES):
         lons, lats = outline.path()
-        traces.append(_outline(outline.code, lons, lats, minutes.get(outline.code, 0.0), t))
+        traces.append(_outline(outline.code, lons, lats, minutes, t))
     traces.append(_labels(minutes, t, font_size * 0.85))
     traces += _legend(t)
     return {

@@ -43,6 +43,10 @@ PERMANENT_ALERTS: tuple[tuple[str, datetime], ...] = (
     ("UA-43", datetime(2022, 12, 10, 22, 22, tzinfo=UTC)),  # Crimea
 )
 PERMANENT_SOURCE = f"{SOURCE_PREFIX}, permanent alert (not in the record)"
+# Regions the record holds no alert for at all: Luhansk oblast and Crimea under the permanent
+# alerts above, Sevastopol never listed. No minutes stored for them means "not known", not
+# "no alert" (their alert time reads "—", not 0 h).
+NOT_IN_RECORD = frozenset({"UA-09", "UA-43", "UA-40"})
 
 
 class AlertFileError(Exception):

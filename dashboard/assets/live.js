@@ -82,6 +82,9 @@
   // A phone's map fills its panel, so the legend in its corner covered the south-west
   // (Zakarpattia to Odesa): below the map there.
   var PHONE = 640;
+  // Degrees of latitude above the country for the callout's three lines (style.css gives
+  // the phone's map the height for them).
+  var PHONE_CALLOUT_BAND = 2.6;
 
   function scaled(figure, id) {
     var size = chartFont();
@@ -96,6 +99,16 @@
           orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "top", bgcolor: "rgba(0,0,0,0)",
         });
       }
+    }
+    if (id === "city-map" && window.innerWidth < PHONE && layout.yaxis && layout.annotations) {
+      // Across a phone the Kyiv callout is as wide as the country and covered the north
+      // (Volyn to Chernihiv): there it sits in a band of its own above the map.
+      var range = layout.yaxis.range;
+      var top = range[1] + PHONE_CALLOUT_BAND;
+      layout.yaxis = Object.assign({}, layout.yaxis, { range: [range[0], top] });
+      layout.annotations = layout.annotations.map(function (note) {
+        return note.axref === "x" ? Object.assign({}, note, { ay: top - 0.1 }) : note;
+      });
     }
     if (layout.annotations) {
       layout.annotations = layout.annotations.map(function (note) {

@@ -50,6 +50,14 @@ _LEGEND = """() => {
           graphBottom: document.querySelector('#city-map').getBoundingClientRect().bottom};
 }"""
 
+# The Kyiv callout's box and the top of the country (the highest oblast outline).
+_CALLOUT = """() => {
+  const box = document.querySelector('#city-map .annotation rect.bg').getBoundingClientRect();
+  const fills = [...document.querySelectorAll('#city-map .scatterlayer .js-fill')]
+    .map((path) => path.getBoundingClientRect()).filter((rect) => rect.height > 0);
+  return {calloutBottom: box.bottom, countryTop: Math.min(...fills.map((rect) => rect.top))};
+}"""
+
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
@@ -126,6 +134,9 @@ def test_every_size_fits_and_reads(
         where = page.evaluate(_LEGEND)
         assert where["legendTop"] >= where["plotBottom"] - 1
         assert where["legendBottom"] <= where["graphBottom"] + 1
+        # Its Kyiv callout is above the country, not over the north of it.
+        callout = page.evaluate(_CALLOUT)
+        assert callout["calloutBottom"] <= callout["countryTop"] + 2, callout
     page.close()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend.domain.alert_history import NOT_IN_RECORD
 from dashboard import palette
 from dashboard.alert_minutes_map import CLASSES, alert_minutes_figure, class_of
 from dashboard.i18n import texts
@@ -37,4 +38,31 @@ def test_each_oblast_is_filled_by_its_class_and_labelled_with_its_hours() -> Non
     assert "Харківська<br>24,0" in labels["text"]
     assert "Одеська<br>1,5" in labels["text"]
     legend = [trace["name"] for trace in figure["data"] if trace.get("mode") == "markers"]
-    assert legend == ["без тривоги", "менше 3 год", "3–6 год", "6–12 год", "12 год і більше"]
+    assert legend == [
+        "без тривоги",
+        "менше 3 год",
+        "3–6 год",
+        "6–12 год",
+        "12 год і більше",
+        "немає в реєстрі тривог",
+    ]
+
+
+def test_regions_outside_the_alert_record_read_unknown_not_zero() -> None:
+    figure = alert_minutes_figure({"UA-63": 60.0}, texts("en"))
+    outlines = {trace["name"]: trace for trace in figure["data"] if "fillcolor" in trace}
+    for code in NOT_IN_RECORD:
+        assert "fillpattern" in outlines[code]
+        assert "not in the alert record" in outlines[code]["text"]
+    assert "fillpattern" not in outlines["UA-46"]  # no alert stored: no alert, 0.0 h
+    [labels] = [trace for trace in figure["data"] if trace["name"] == "labels"]
+    assert "Luhansk<br>—" in labels["text"]
+    assert "Crimea<br>—" in labels["text"]
+    assert "Lviv<br>0.0" in labels["text"]
+
+
+def test_a_stored_permanent_alert_shows_its_hours() -> None:
+    figure = alert_minutes_figure({"UA-09": 1440.0}, texts("en"))
+    outlines = {trace["name"]: trace for trace in figure["data"] if "fillcolor" in trace}
+    assert "fillpattern" not in outlines["UA-09"]
+    assert outlines["UA-09"]["fillcolor"] == CLASSES[3][1]

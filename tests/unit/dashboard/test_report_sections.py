@@ -64,3 +64,12 @@ def test_sources_name_the_reports_with_issuer_time_and_link_and_the_event_source
     assert "Air Command South, issued 10 January 2025, 09:00 (UTC+02:00)" in html
     assert html.index("no source given: 8 events") < html.index("monitor channel: 1 events")
     assert "Офіційного звіту немає" in sources_section(ReportSources(), UK)
+
+
+def test_regions_outside_the_alert_record_are_named_as_unknown() -> None:
+    table = alert_minutes_table({"UA-09": 600.0, "UA-63": 60.0}, EN)
+    assert 'id="alert-minutes-unknown"' in table
+    note = table.split('id="alert-minutes-unknown">')[1]
+    assert "Crimea" in note
+    assert "Sevastopol" in note
+    assert "Luhansk" not in note  # its permanent alert was imported: its minutes are known
