@@ -1,6 +1,7 @@
 """The briefing report: one self-contained HTML file of a night, for people not in the room.
 
-Plotly's script is inlined (about 4.8 MB), so the file opens anywhere with nothing fetched;
+Plotly's script is inlined (the page's own cartesian bundle, 1.5 MB: dashboard/plotly_bundle.py),
+so the file opens anywhere with nothing fetched;
 the figures and the table come from the same functions as the live page. It speaks the
 page's languages (`?lang=`), gives every time in Kyiv time, and prints light
 (dashboard/report_style.py).
@@ -14,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from plotly.offline import get_plotlyjs
 
 from backend.domain.night_context import NightContext
 from dashboard.alert_minutes_map import alert_minutes_figure
@@ -23,6 +23,7 @@ from dashboard.figures import map_figure, night_label, timeline_figure
 from dashboard.i18n import Lang, Texts, texts
 from dashboard.interceptions import COLUMNS, table_source, tally_rows
 from dashboard.layout import ATTRIBUTION
+from dashboard.plotly_bundle import plotly_script
 from dashboard.report_context import context_section
 from dashboard.report_headline import headline, headline_source, kyiv_stamp, report_window
 from dashboard.report_sections import (
@@ -102,7 +103,7 @@ def report_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Skywatch: {title}</title>
 <style>{CSS}</style>
-<script>{get_plotlyjs()}</script><script>{PRINT_SCRIPT}</script></head>
+<script>{plotly_script()}</script><script>{PRINT_SCRIPT}</script></head>
 <body><main><h1>Skywatch: {title}</h1>
 <p class="headline" id="report-headline">{html.escape(headline(state, t))}</p>
 <p class="source" id="report-headline-source">{html.escape(headline_source(state, t))}</p>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
+from dashboard.plotly_bundle import BUNDLE
 from tests.helpers.counters import counters_from_stats
 from tests.helpers.pages import ARTIFACTS, WatchedPage, open_night
 from tests.helpers.server_events import NIGHT, launches, other, post
@@ -27,6 +28,12 @@ def test_page_loads_clean_and_fetches_nothing_from_outside(
     page.wait_for_timeout(1000)
     assert watched_page.console_errors == []
     assert watched_page.outside_requests() == []
+    # The shipped cartesian bundle draws the page; Plotly's full 4.8 MB one is never fetched.
+    plotly = [url for url in watched_page.requests if "plotly" in url]
+    assert len(plotly) == 1
+    assert f"/assets/vendor/{BUNDLE}" in plotly[0]
+    traces = page.evaluate("() => Object.keys(window.Plotly.PlotSchema.get().traces)")
+    assert {"scatter", "bar", "heatmap"} <= set(traces)
 
 
 def test_posted_events_show_within_two_seconds(
