@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard import ids, palette
 from dashboard.counters import LABELS
@@ -39,35 +39,39 @@ SCRIPT_TEXTS = (
     "just now",
     "Pick a night: type a date to search",
 )
-_TABLE_STYLE: dict[str, Any] = {
-    "style_as_list_view": True,
-    "style_header": {
-        "backgroundColor": palette.PANEL,
-        "color": palette.INK,
-        "fontWeight": "600",
-        "border": "none",
-        "borderBottom": f"1px solid {palette.BORDER}",
-        # Six figure columns fit a third of a screen only with their headers wrapped.
-        "whiteSpace": "normal",
-        "height": "auto",
-    },
-    "style_cell": {
-        "backgroundColor": palette.PAPER,
-        "color": palette.INK,
-        "border": "none",
-        "borderBottom": f"1px solid {palette.BORDER}",
-        "fontFamily": "inherit",
-        "fontSize": "var(--table-size)",
-        "padding": "0.2em 0.4em",
-        "textAlign": "right",
-        "whiteSpace": "normal",
-    },
-    "style_cell_conditional": [
-        {"if": {"column_id": column}, "textAlign": "left"}
-        for column in ("weapon", "event", "where", "time")
-    ],
-    "style_table": {"overflowX": "auto", "maxWidth": "100%"},
-}
+# Columns of text, aligned left; the others are figures, aligned right.
+TEXT_COLUMNS = frozenset({"weapon", "event", "where", "time"})
+
+
+def rows_table(element: str, columns: list[dict[str, str]], label: str) -> html.Table:
+    """A table whose rows the page writes itself (assets/live.js `renderRows`).
+
+    Not a DataTable: React re-rendering one, and the DataTable re-measuring its cells, cost
+    each page about 20 ms of main-thread time per update for the two tables (measured in
+    headless Chromium), a third of its work per event. Rows are read, never edited, sorted
+    or paged, so the page writes them as plain rows, as text.
+    """
+    return html.Table(
+        [
+            html.Caption(label, className="visually-hidden"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(
+                            column["name"],
+                            scope="col",
+                            className="text" if column["id"] in TEXT_COLUMNS else "figure",
+                        )
+                        for column in columns
+                    ]
+                )
+            ),
+            html.Tbody(),
+        ],
+        id=element,
+        className="rows-table",
+        **{"data-columns": ",".join(column["id"] for column in columns)},
+    )
 
 
 def _counter(element: str, t: Texts) -> html.Div:
@@ -274,12 +278,7 @@ def layout() -> html.Div:
                                         html.Div(
                                             "", id=ids.TALLIES_SOURCE, className="panel-source"
                                         ),
-                                        dash_table.DataTable(
-                                            id=ids.TALLIES,
-                                            columns=columns(t),
-                                            data=[],
-                                            **_TABLE_STYLE,
-                                        ),
+                                        rows_table(ids.TALLIES, columns(t), t("Interceptions")),
                                     ],
                                     # A scrolling region the keyboard can reach and scroll.
                                     tabIndex="0",
@@ -294,19 +293,15 @@ def layout() -> html.Div:
                             _panel(
                                 t("Latest events"),
                                 html.Div(
-                                    dash_table.DataTable(
-                                        id=ids.FEED,
-                                        columns=[
+                                    rows_table(
+                                        ids.FEED,
+                                        [
                                             {"name": t("Kyiv"), "id": "time"},
                                             {"name": t("Event"), "id": "event"},
                                             {"name": t("Weapon"), "id": "weapon"},
                                             {"name": t("Where"), "id": "where"},
                                         ],
-                                        data=[],
-                                        page_size=50,
-                                        # Rows are read, not edited: no cell takes focus (no trap).
-                                        cell_selectable=False,
-                                        **_TABLE_STYLE,
+                                        t("Latest events"),
                                     ),
                                     tabIndex="0",
                                 ),

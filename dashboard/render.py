@@ -14,7 +14,7 @@ from dashboard.alert_list import alert_count, alert_items
 from dashboard.counters import counters
 from dashboard.figures import feed_rows, map_figure, night_label, timeline_figure
 from dashboard.i18n import Texts, texts
-from dashboard.interceptions import columns, table_source, tally_rows
+from dashboard.interceptions import table_source, tally_rows
 from dashboard.state import DashboardState
 
 Props = dict[str, dict[str, Any]]
@@ -67,10 +67,7 @@ def render(
         props[ids.counter_source(element)] = {"children": counter.caption}
     props[ids.NIGHT_LABEL] = {"children": night_label(state, t)}
     props[ids.TALLIES_SOURCE] = {"children": table_source(state, t)}
-    props[ids.TALLIES] = {
-        "data": tally_rows(state, t, in_progress=moment.in_progress),
-        "columns": columns(t),
-    }
+    props[ids.TALLIES] = {"data": tally_rows(state, t, in_progress=moment.in_progress)}
     props[ids.FEED] = {"data": feed_rows(state, t)}
     props[ids.LAST_EVENT] = _last_event(state, t, moment)
     props[ids.EMPTY_STATE] = _empty(state, t, moment)
@@ -105,12 +102,8 @@ def merged(previous: Encoded, current: Encoded) -> Encoded:
 
 
 def changed(previous: Encoded, current: Encoded) -> Encoded:
-    """The props that differ from before, per element.
-
-    Only the props that changed: a DataTable given its `columns` again with its `data`
-    rebuilds its header and every cell's style (measured: a small table's update cost a page
-    as much as the 50-row feed's).
-    """
+    """The props that differ from before, per element (a figure's layout alone, say, is not
+    sent again with its data)."""
     update: Encoded = {}
     for element, values in current.items():
         before = previous.get(element, {})

@@ -211,12 +211,37 @@
   var heavySeq = 0;
   var heavyDue = false;
 
+  // The tables' rows, as text (layout.py rows_table): the columns are the table's own.
+  function renderRows(table, rows) {
+    var keys = (table.dataset.columns || "").split(",");
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    var body = document.createDocumentFragment();
+    rows.forEach(function (row) {
+      var line = document.createElement("tr");
+      keys.forEach(function (key, index) {
+        var cell = document.createElement("td");
+        var value = row[key];
+        cell.textContent = value === null || value === undefined ? "" : String(value);
+        cell.dataset.column = key;
+        cell.className = heads[index] ? heads[index].className : "";
+        line.appendChild(cell);
+      });
+      body.appendChild(line);
+    });
+    table.tBodies[0].replaceChildren(body);
+  }
+
   function applyHeavy() {
     heavyDue = false;
     var pending = heavy;
     heavy = {};
     Object.keys(pending).forEach(function (id) {
       var value = pending[id];
+      var table = document.getElementById(id);
+      if (table && table.classList.contains("rows-table") && value.data) {
+        renderRows(table, value.data);
+        return;
+      }
       if (value.figure) {
         value = Object.assign({}, value, { figure: scaled(value.figure, id) });
       }

@@ -159,7 +159,7 @@ def test_every_screen_follows_the_presenter(
     assert str(stats["position"]).startswith("2025-07-03T23:10:00")
     expect_counters(presenter, stats)
     expect_counters(screen, stats)
-    latest = presenter.locator('#event-feed td[data-dash-column="time"]').first.inner_text()
+    latest = presenter.locator('#event-feed td[data-column="time"]').first.inner_text()
     assert latest <= "02:10", f"the feed shows {latest}, after the replay position"
 
     # Speed chosen on one screen shows on the other; play resumes everywhere.
