@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -41,22 +41,54 @@ BASELINE_RATIO_TARGET = 0.7
 REGIONS = ("UA-30", "UA-32", "UA-63", "UA-51", "UA-46", "UA-12", "UA-18", "UA-53")
 
 
-def distinct_batch(size: int = 1000) -> list[dict[str, object]]:
-    """`size` events that differ in time (a second apart), region, weapon and count: nothing
-    repeats within the batch for the ingest to reuse, unlike `[EVENT] * size`."""
-    start = datetime.fromisoformat(OCCURRED_AT)
-    weapons = ("drone", "decoy", "cruise_missile", "ballistic_missile")
-    return [
-        {
-            "kind": "launch" if index % 3 else "shot_down",
-            "weapon": weapons[index % len(weapons)],
-            "model": f"model-{index % 7}",
-            "count": 1 + index % 5,
-            "occurred_at": (start + timedelta(seconds=index)).isoformat(),
-            "region": REGIONS[index % len(REGIONS)],
-        }
-        for index in range(size)
-    ]
+def _lua(body: bytes) -> str:
+    # A long bracket level that cannot occur in JSON, so the body needs no escaping.
+    return (
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {BENCH_TOKEN}"\n'
+        f"wrk.body = [==[{body.decode()}]==]\n"
+    )
+
+
+WEAPONS = ("drone", "decoy", "cruise_missile", "ballistic_missile")
+
+
+def _lua_strings(values: tuple[str, ...]) -> str:
+    return "{" + ", ".join(f'"{value}"' for value in values) + "}"
+
+
+def _distinct_lua(size: int = 1000) -> str:
+    """A wrk script whose every request is a new batch of `size` events that differ in time,
+    region, weapon and count: nothing repeats within a batch for the ingest to reuse, and
+    each batch's times follow the previous one's (one second apart, as an import of history
+    would send them), so no batch goes back over the times, and index entries, of another."""
+    start = int(datetime.fromisoformat(OCCURRED_AT).timestamp())
+    return (
+        _lua(b"")
+        + f"local regions = {_lua_strings(REGIONS)}\n"
+        + f"local weapons = {_lua_strings(WEAPONS)}\n"
+        + "local threads = 0\n"
+        # Each wrk thread has a Lua state of its own: a time range of its own, far apart.
+        + "function setup(thread)\n"
+        + "  thread:set('first', threads * 10000000)\n"
+        + "  threads = threads + 1\n"
+        + "end\n"
+        + "local sent = 0\n"
+        + "function request()\n"
+        + f"  local base = {start} + first + sent * {size}\n"
+        + "  sent = sent + 1\n"
+        + "  local parts = {}\n"
+        + f"  for i = 0, {size - 1} do\n"
+        + "    parts[#parts + 1] = string.format(\n"
+        + '      \'{"kind":"%s","weapon":"%s","model":"model-%d","count":%d,\' ..\n'
+        + '      \'"occurred_at":"%s","region":"%s"}\',\n'
+        + '      i % 3 == 0 and "shot_down" or "launch", weapons[i % #weapons + 1], i % 7,\n'
+        + '      1 + i % 5, os.date("!%Y-%m-%dT%H:%M:%SZ", base + i), regions[i % #regions + 1])\n'
+        + "  end\n"
+        + '  return wrk.format(nil, nil, nil, "[" .. table.concat(parts, ",") .. "]")\n'
+        + "end\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -66,9 +98,14 @@ class Scenario:
     key: str  # --only names it
     label: str
     connections: int
-    body: bytes
+    body: bytes  # or, when script is given, what its requests look like
     events_per_request: int
     baseline: bool = False  # bench/ingest_baseline.py instead of skywatch serve
+    script: str | None = None  # a wrk script of its own, not one fixed body
+
+    def lua(self) -> str:
+        """The wrk script of the run."""
+        return self.script if self.script is not None else _lua(self.body)
 
 
 SCENARIOS = (
@@ -82,7 +119,14 @@ SCENARIOS = (
         baseline=True,
     ),
     Scenario("batch", "1,000-event batches", 2, orjson.dumps([EVENT] * 1000), 1000),
-    Scenario("distinct", "1,000 distinct events a batch", 2, orjson.dumps(distinct_batch()), 1000),
+    Scenario(
+        "distinct",
+        "1,000 distinct events a batch",
+        2,
+        b"",
+        1000,
+        script=_distinct_lua(),
+    ),
 )
 
 
@@ -105,16 +149,6 @@ class Run:
     def events_per_second(self) -> float:
         """Events acknowledged per second."""
         return self.requests_per_second * self.events_per_request
-
-
-def _lua(body: bytes) -> str:
-    # A long bracket level that cannot occur in JSON, so the body needs no escaping.
-    return (
-        'wrk.method = "POST"\n'
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Authorization"] = "Bearer {BENCH_TOKEN}"\n'
-        f"wrk.body = [==[{body.decode()}]==]\n"
-    )
 
 
 def _duration_ms(text: str) -> float:
@@ -170,7 +204,7 @@ def measure(scenario: Scenario, *, workers: int, seconds: int, port: int) -> Run
         _server(scenario, workers=workers, port=port) as url,
     ):
         script = Path(scratch) / "post.lua"
-        script.write_text(_lua(scenario.body))
+        script.write_text(scenario.lua())
         figures = _wrk(url, script, connections=scenario.connections, seconds=seconds)
         stored = None if scenario.baseline else _stored(url)
     return Run(
@@ -280,8 +314,9 @@ def main() -> int:
         "Acknowledged events are wrk's completed requests times events per request; stored "
         "events are counted afterwards through `GET /api/v1/nights` (requests still in flight "
         "when wrk stops may be stored without being counted as acknowledged). The batch of "
-        "1,000 is one event repeated; the distinct batch varies time, region, weapon and count "
-        "in every event, so nothing can be reused within it. The baseline "
+        "1,000 is one event repeated, the same body every time; the distinct batches are made "
+        "by wrk's script for each request: time (a second apart, each batch after the last), "
+        "region, weapon and count vary in every event, so nothing can be reused. The baseline "
         "(`bench/ingest_baseline.py`) is a bare FastAPI app whose endpoint takes one `EventIn` "
         "as its body parameter and answers 201 with a tiny body (uvicorn, httptools, uvloop, "
         "one worker): validation and HTTP only, no token, store or commit; it runs in the "
