@@ -168,8 +168,9 @@ def _wrk(url: str, script: Path, *, connections: int, seconds: int) -> dict[str,
     found = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
         "requests": float(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
-        "p50": _duration_ms(re.search(r"50%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
-        "p99": _duration_ms(re.search(r"99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        # At a line's start: a spread such as "72.50%" on the Req/Sec line also holds "50%".
+        "p50": _duration_ms(re.search(r"^\s*50%\s+(\S+)", output, re.M).group(1)),  # type: ignore[union-attr]
+        "p99": _duration_ms(re.search(r"^\s*99%\s+(\S+)", output, re.M).group(1)),  # type: ignore[union-attr]
     }
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     found["non_2xx"] = float(non_2xx.group(1)) if non_2xx else 0.0
