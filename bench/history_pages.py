@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
@@ -45,16 +46,36 @@ LONG_TASKS = """() => { window.__long = 0; new PerformanceObserver((list) => {
 }).observe({entryTypes: ["longtask"]}); }"""
 
 
-async def open_page(browser: Browser, url: str) -> tuple[BrowserContext, Page, float]:
-    """A page of its own on the night; milliseconds until it was ready."""
+@dataclass(frozen=True)
+class Opened:
+    """A page on a night, and how long it took."""
+
+    context: BrowserContext
+    page: Page
+    drawn_ms: float  # by the page's clock, from navigation to the night on screen
+    idle_ms: float  # until Playwright also saw the network idle (500 ms without a request)
+
+
+# The night on screen: its status, the map's oblasts and the timeline drawn. The time is the
+# page's own (performance.now() counts from the navigation), checked at every frame.
+DRAWN = """() => {
+  const status = document.getElementById('connection-status');
+  const drawn = document.querySelector('#city-map .scatterlayer .trace')
+    && document.querySelector('#timeline .main-svg');
+  return status && status.dataset.state === 'archive' && drawn ? performance.now() : false;
+}"""
+
+
+async def open_page(browser: Browser, url: str) -> Opened:
+    """A page of its own on the night, once it is drawn and the network is idle."""
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     began = time.perf_counter()
     await page.goto(url, timeout=TIMEOUT_MS)
-    status = page.locator("#connection-status")
-    await expect(status).to_have_text("archive", timeout=TIMEOUT_MS)
+    drawn = await page.wait_for_function(DRAWN, polling="raf", timeout=TIMEOUT_MS)
+    drawn_ms = float(await drawn.json_value())
     await page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
-    return context, page, (time.perf_counter() - began) * 1000
+    return Opened(context, page, drawn_ms, (time.perf_counter() - began) * 1000)
 
 
 async def picker(page: Page) -> tuple[int, int, float, float]:
@@ -76,18 +97,18 @@ async def picker(page: Page) -> tuple[int, int, float, float]:
     return listed, found, shown_ms, longest
 
 
-async def browse(url: str, nights: list[str]) -> tuple[list[float], tuple[int, int, float, float]]:
+async def browse(url: str, nights: list[str]) -> tuple[list[Opened], tuple[int, int, float, float]]:
     gate = asyncio.Semaphore(1)
     async with async_playwright() as driver:
         browser = await launch_chromium(driver)
 
-        async def one(night: str) -> tuple[BrowserContext, Page, float]:
+        async def one(night: str) -> Opened:
             async with gate:
                 return await open_page(browser, f"{url}/?night={night}")
 
         opened = await asyncio.gather(*(one(night) for night in nights))
-        found = await picker(opened[-1][1])
-        return [ready for _context, _page, ready in opened], found
+        found = await picker(opened[-1].page)
+        return opened, found
 
 
 def main() -> None:
@@ -106,9 +127,11 @@ def main() -> None:
             synthetic_events(http)
             listed_nights = len(http.get("/api/v1/nights").json())
         idle_rss = rss_mib(server.pid)
-        ready, (listed, found, shown_ms, longest) = asyncio.run(browse(server.url, nights))
+        opened, (listed, found, shown_ms, longest) = asyncio.run(browse(server.url, nights))
         rss = rss_mib(server.pid)
-    slowest = max(ready)
+    drawn = [page.drawn_ms for page in opened]
+    idle = [page.idle_ms for page in opened]
+    slowest = max(drawn)
     body = "\n".join(
         [
             "## Past nights' pages at full scale (`bench/history_pages.py`)",
@@ -116,14 +139,20 @@ def main() -> None:
             f"A fresh `skywatch serve` (SQLite, one worker) holding the whole history as in "
             f"`bench/history.py` ({listed_nights:,} nights in `GET /nights`); headless Chromium "
             f"opens {PAGES} pages on {PAGES} different past nights, each in its own context, one "
-            "after another (the others stay open); a page is ready when its status says "
-            "`archive` and the network is idle. "
+            "after another (the others stay open). A page is ready when the night is on "
+            "screen: its status says `archive` and the map's oblasts and the timeline are "
+            "drawn, timed by the page's own clock from the navigation (checked every frame). "
+            "The row until network idle adds Playwright's rule for that state (no request for "
+            "500 ms) and its polling, as the earlier runs of this benchmark measured. "
             f"Product code: {revision()}.",
             "",
             "| figure | value | target |",
             "|---|---|---|",
-            f"| page ready, p50 / max over {PAGES} | {percentile(ready, 0.5):,.0f} / "
-            f"{slowest:,.0f} ms | <= 1,500 ms: {verdict(slowest <= 1500)} |",
+            f"| page ready (the night drawn), p50 / max over {PAGES} | "
+            f"{percentile(drawn, 0.5):,.0f} / {slowest:,.0f} ms | <= 1,500 ms: "
+            f"{verdict(slowest <= 1500)} |",
+            f"| until network idle, p50 / max | {percentile(idle, 0.5):,.0f} / "
+            f"{max(idle):,.0f} ms | |",
             f"| night picker: options rendered on opening (a virtualised list) | {listed:,} | |",
             f"| typing `{TYPED}`: options left, list shown after the last key | {found:,}, "
             f"{shown_ms:,.0f} ms | |",
