@@ -67,6 +67,7 @@ async def open_services(settings: Settings, stack: contextlib.AsyncExitStack) ->
         store,
         max_group_events=settings.group_commit_max_events,
         on_commit=on_commit,
+        on_rows=hub.committed,
         health=WriteHealth(sqlite_directory(engine)),
     )
     await writer.start()

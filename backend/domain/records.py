@@ -99,11 +99,20 @@ def content_of(row: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def record_of(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The wire record of a stored row (datetimes left for orjson to write as RFC 3339)."""
+    return {**_stored_fields(row), "retracted": row["retracted_seq"] is not None}
+
+
+def record_of_committed(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The wire record of a row the writer has just inserted (with its seq; never retracted):
+    what record_of gives for the same row read back from the database."""
+    return {**_stored_fields(row), "retracted": False}
+
+
+def _stored_fields(row: Mapping[Any, Any]) -> dict[str, Any]:
     record = {name: row[name] for name in EVENT_FIELDS}
     record["seq"] = row["seq"]
     record["received_at"] = row["received_at"]
     record["night"] = row["night"]
-    record["retracted"] = row["retracted_seq"] is not None
     return record
 
 

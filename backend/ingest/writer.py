@@ -91,12 +91,15 @@ class GroupCommitWriter:
         *,
         max_group_events: int = 20_000,
         on_commit: Callable[[int], None] | None = None,
+        on_rows: Callable[[list[Row]], None] | None = None,
         health: WriteHealth | None = None,
     ) -> None:
         self._store = store
         self.health = health or WriteHealth()
         self._max_group_events = max_group_events
         self._on_commit = on_commit
+        # The inserted rows themselves (with their seqs), just before on_commit hears of them.
+        self._on_rows = on_rows
         self._queue: asyncio.Queue[_Job | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.groups_committed = 0
@@ -175,6 +178,7 @@ class GroupCommitWriter:
             elif not job.future.done():
                 job.future.set_result(answer)
         if plan.new_rows:
+            self._hand_over(plan.new_rows)
             self._notify(plan.last_seq)
 
     async def _do_retract(self, job: _Retract) -> None:
@@ -188,6 +192,13 @@ class GroupCommitWriter:
             job.future.set_result(outcome)
         if outcome is not None and outcome.newly_retracted:
             self._notify(outcome.retracted_seq)
+
+    def _hand_over(self, rows: list[Row]) -> None:
+        if self._on_rows is not None:
+            try:
+                self._on_rows(rows)
+            except Exception:
+                log.exception("committed-rows listener failed")
 
     def _notify(self, last_seq: int) -> None:
         if self._on_commit is not None:

@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime
 
 import orjson
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.domain.records import to_row
 from backend.domain.schemas import EventIn
 from backend.ingest.writer import GroupCommitWriter, store_for
-from backend.store.changes import Change
+from backend.store.changes import Change, read_changes
+from backend.stream import hub as hub_module
 from backend.stream.hub import FRAME_CHANGES, encode_frames
 from backend.stream.inbox import SubscriberOverflowError
 from tests.helpers.rig import Rig, collect
@@ -103,3 +105,46 @@ def test_frames_are_chunked_in_cursor_order_with_resumable_seqs() -> None:
     ]
     assert len(frames[0]["events"]) == FRAME_CHANGES
     assert frames[2]["ids"] == ["x"]
+
+
+async def test_this_processs_commits_are_published_as_read_back(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+
+    async def counting_read(engine: AsyncEngine, *, after: int, limit: int) -> list[Change]:
+        reads.append(after)
+        return await read_changes(engine, after=after, limit=limit)
+
+    monkeypatch.setattr(hub_module, "read_changes", counting_read)
+    # No poll of the latest cursor meanwhile: one landing between a commit and its hand-over
+    # would (rightly) have the hub read that commit instead.
+    monkeypatch.setattr(rig.hub, "_poll_interval", 60.0)
+    await asyncio.sleep(0.3)  # the poll already waiting ends on its old 0.2 s
+    with rig.hub.subscribe(limit=1_000) as subscription:
+        await rig.post(3, fields={"kind": "impact", "city": "Kyiv"})
+        await rig.post(2)
+        batches = list(await asyncio.wait_for(subscription.next(), 10))
+        while sum(len(batch.changes) for batch in batches) < 5:
+            batches += await asyncio.wait_for(subscription.next(), 10)
+    # Handed over by the writer, not read back, and the records a read gives.
+    assert reads == []
+    published = [change.record for batch in batches for change in batch.changes]
+    stored = await read_changes(rig.engine, after=0, limit=100)
+    assert published == [change.record for change in stored]
+    assert [record["seq"] for record in published if record] == [1, 2, 3, 4, 5]
+
+
+async def test_a_commit_after_another_workers_is_read_with_it_in_order(rig: Rig) -> None:
+    other_writer = GroupCommitWriter(store_for(rig.engine, sqlite_synchronous="NORMAL"))
+    await other_writer.start()
+    event = EventIn.model_validate(
+        {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
+    )
+    with rig.hub.subscribe(limit=100) as subscription:
+        # Another worker's commit (seq 1) the hub has not heard of, then one of this process
+        # (seq 2): not next to the hub's cursor, so read from the database with the other.
+        await other_writer.insert([to_row(event, received_at=datetime.now(UTC))], client_ids=[])
+        await rig.post()
+        assert await collect(subscription, 2) == [1, 2]
+    await other_writer.stop()
