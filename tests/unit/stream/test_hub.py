@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 
 import orjson
@@ -70,17 +71,33 @@ async def test_a_big_batch_does_not_cut_off_a_client_that_keeps_up(rig: Rig) -> 
         assert not subscription.overflowed
 
 
-async def test_commits_it_was_not_told_about_arrive_by_polling(rig: Rig) -> None:
-    other_writer = GroupCommitWriter(store_for(rig.engine, sqlite_synchronous="NORMAL"))
-    await other_writer.start()
+OtherWorker = Callable[[], Awaitable[object]]
+
+
+@pytest.fixture
+async def other_worker(rig: Rig) -> AsyncIterator[OtherWorker]:
+    """A launch committed by a writer of its own, as another worker's, that the hub is not
+    told of (no bus)."""
+    writer = GroupCommitWriter(store_for(rig.engine, sqlite_synchronous="NORMAL"))
+    await writer.start()
     event = EventIn.model_validate(
         {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
     )
+
+    async def commit() -> object:
+        return await writer.insert([to_row(event, received_at=datetime.now(UTC))], client_ids=[])
+
+    yield commit
+    await writer.stop()
+
+
+async def test_commits_it_was_not_told_about_arrive_by_polling(
+    rig: Rig, other_worker: OtherWorker
+) -> None:
     with rig.hub.subscribe(limit=100) as subscription:
         # As if another worker committed and its bus message was lost.
-        await other_writer.insert([to_row(event, received_at=datetime.now(UTC))], client_ids=[])
+        await other_worker()
         assert await collect(subscription, 1) == [1]
-    await other_writer.stop()
 
 
 async def test_a_cursor_the_database_does_not_have_is_forgotten(rig: Rig) -> None:
@@ -135,16 +152,12 @@ async def test_this_processs_commits_are_published_as_read_back(
     assert [record["seq"] for record in published if record] == [1, 2, 3, 4, 5]
 
 
-async def test_a_commit_after_another_workers_is_read_with_it_in_order(rig: Rig) -> None:
-    other_writer = GroupCommitWriter(store_for(rig.engine, sqlite_synchronous="NORMAL"))
-    await other_writer.start()
-    event = EventIn.model_validate(
-        {"kind": "launch", "weapon": "drone", "occurred_at": "2025-07-03T22:00:00Z"}
-    )
+async def test_a_commit_after_another_workers_is_read_with_it_in_order(
+    rig: Rig, other_worker: OtherWorker
+) -> None:
     with rig.hub.subscribe(limit=100) as subscription:
         # Another worker's commit (seq 1) the hub has not heard of, then one of this process
         # (seq 2): not next to the hub's cursor, so read from the database with the other.
-        await other_writer.insert([to_row(event, received_at=datetime.now(UTC))], client_ids=[])
+        await other_worker()
         await rig.post()
         assert await collect(subscription, 2) == [1, 2]
-    await other_writer.stop()
