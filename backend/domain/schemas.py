@@ -59,7 +59,15 @@ EventId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{1,64}$", examples=["kp
 RFC3339DateTime = Annotated[datetime, BeforeValidator(parse_rfc3339)]
 NightLabel = Annotated[date, BeforeValidator(parse_night_label)]
 # Bounded before it is resolved: resolve_region caches what it is given.
-RegionCode = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(region_code)]
+# The bounds of EventIn's fields, named once: ingest/event_rows.py's twin of EventIn uses them too.
+PlaceText = Annotated[str, Field(min_length=1, max_length=100)]
+ModelName = Annotated[str, Field(min_length=1, max_length=64)]
+EventCount = Annotated[int, Field(ge=1, le=10_000)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+SourceText = Annotated[str, Field(max_length=100)]
+NoteText = Annotated[str, Field(max_length=1000)]
+RegionCode = Annotated[PlaceText, AfterValidator(region_code)]
 
 
 class EventIn(BaseModel):
@@ -70,21 +78,19 @@ class EventIn(BaseModel):
     id: EventId | None = None
     kind: Kind
     weapon: Weapon | None = Field(default=None, validate_default=True)
-    model: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    count: Annotated[int, Field(ge=1, le=10_000)] = 1
+    model: ModelName | None = None
+    count: EventCount = 1
     occurred_at: RFC3339DateTime
     region: RegionCode | None = Field(default=None, validate_default=True)
-    area: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+    area: PlaceText | None = Field(
         default=None,
         description="The raion or hromada a local alert covers; absent: the whole oblast.",
     )
-    city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = Field(
-        default=None, validate_default=True
-    )
-    source: Annotated[str, Field(max_length=100)] | None = None
-    note: Annotated[str, Field(max_length=1000)] | None = None
+    city: PlaceText | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = Field(default=None, validate_default=True)
+    source: SourceText | None = None
+    note: NoteText | None = None
 
     # PostgreSQL text cannot hold U+0000 (SQLite can): refused alike on both, never a 503.
     @field_validator("model", "region", "area", "city", "source", "note", mode="before")

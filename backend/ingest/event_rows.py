@@ -29,18 +29,22 @@ from typing_extensions import TypedDict
 from backend.domain.gazetteer import regions_of
 from backend.domain.records import Row, new_event_ids, place_of, to_row
 from backend.domain.regions import resolve_region
-from backend.domain.schemas import EVENT_FIELDS, EventId, Weapon
+from backend.domain.schemas import (
+    EVENT_FIELDS,
+    EventCount,
+    EventId,
+    Latitude,
+    Longitude,
+    ModelName,
+    NoteText,
+    PlaceText,
+    SourceText,
+    Weapon,
+)
 from backend.domain.times import rfc3339_utc
 from backend.ingest.json_keys import keys_in_text
 from backend.ingest.parse import parse_events
 
-_Text = Annotated[str, Field(min_length=1, max_length=100)]
-_Model = Annotated[str, Field(min_length=1, max_length=64)]
-_Count = Annotated[int, Field(ge=1, le=10_000)]
-_Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-_Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-_Source = Annotated[str, Field(max_length=100)]
-_Note = Annotated[str, Field(max_length=1000)]
 _CONFIG = ConfigDict(strict=True, extra="forbid")
 
 
@@ -48,14 +52,14 @@ class _Fields(TypedDict):
     """EventIn's fields that do not depend on the kind (absent keys stay absent)."""
 
     id: NotRequired[EventId | None]
-    model: NotRequired[_Model | None]
-    count: NotRequired[_Count]
+    model: NotRequired[ModelName | None]
+    count: NotRequired[EventCount]
     occurred_at: str  # rfc3339_utc once per distinct value: EventIn's parse_rfc3339
-    city: NotRequired[_Text | None]
-    lat: NotRequired[_Lat | None]
-    lon: NotRequired[_Lon | None]
-    source: NotRequired[_Source | None]
-    note: NotRequired[_Note | None]
+    city: NotRequired[PlaceText | None]
+    lat: NotRequired[Latitude | None]
+    lon: NotRequired[Longitude | None]
+    source: NotRequired[SourceText | None]
+    note: NotRequired[NoteText | None]
 
 
 @with_config(_CONFIG)
@@ -63,7 +67,7 @@ class _Armed(_Fields):
     # EventIn._weapon_fits_kind: a weapon is required; _area_on_alerts: no area.
     kind: Literal["launch", "shot_down", "suppressed"]
     weapon: Weapon
-    region: NotRequired[_Text | None]
+    region: NotRequired[PlaceText | None]
     area: NotRequired[None]
 
 
@@ -71,7 +75,7 @@ class _Armed(_Fields):
 class _Strike(_Fields):
     kind: Literal["impact", "debris"]
     weapon: NotRequired[Weapon | None]
-    region: NotRequired[_Text | None]
+    region: NotRequired[PlaceText | None]
     area: NotRequired[None]
 
 
@@ -80,8 +84,8 @@ class _Alert(_Fields):
     # EventIn._weapon_fits_kind: no weapon; _region_on_alerts: a region is required.
     kind: Literal["alert_start", "alert_end"]
     weapon: NotRequired[None]
-    region: _Text
-    area: NotRequired[_Text | None]
+    region: PlaceText
+    area: NotRequired[PlaceText | None]
 
 
 _Posted = Annotated[_Armed | _Strike | _Alert, Field(discriminator="kind")]
