@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from backend.domain.records import CONTENT_FIELDS, Row, content_of
@@ -45,20 +46,8 @@ _INSERT = "INSERT INTO events ({}) VALUES ({})".format(
 def _stored_tuples(rows: list[Row]) -> list[tuple[Any, ...]]:
     # A batch shares its received_at and a few nights (often its times too): each converted
     # once, since this runs in the writer thread and holds the GIL the handlers need.
-    micros: dict[datetime, int] = {}
-    days: dict[date, str] = {}
-
-    def micros_of(value: datetime) -> int:
-        found = micros.get(value)
-        if found is None:
-            found = micros[value] = to_epoch_micros(value)
-        return found
-
-    def day_of(value: date) -> str:
-        found = days.get(value)
-        if found is None:
-            found = days[value] = value.isoformat()
-        return found
+    micros_of = cache(to_epoch_micros)
+    day_of = cache(date.isoformat)
 
     return [
         (
