@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from backend.domain.alert_history import NOT_IN_RECORD
+from backend.domain.alert_history import alert_time_unknown
 from backend.domain.regions import REGIONS
 from dashboard import palette
 from dashboard.geometry import outlines
@@ -28,7 +28,7 @@ CLASSES: tuple[tuple[float, str, str], ...] = (
 )
 CLASS_NAMES = ("under 3 h", "3 to 6 h", "6 to 12 h", "12 h or more")
 _RATIO = 1 / math.cos(math.radians(48.5))
-# No alert time known (alert_history.NOT_IN_RECORD): crossed out, so it never reads as "no alert".
+# Alert time not known (alert_history.alert_time_unknown): crossed out, never read as "no alert".
 _UNKNOWN_PATTERN = {
     "shape": "x",
     "fgcolor": palette.LAND_BORDER,
@@ -37,11 +37,6 @@ _UNKNOWN_PATTERN = {
     "solidity": 0.12,
     "size": 12,
 }
-
-
-def unknown(code: str, minutes: Mapping[str, float]) -> bool:
-    """Whether the region's alert time is not known: outside the record, nothing stored."""
-    return code in NOT_IN_RECORD and code not in minutes
 
 
 def class_of(minutes: float) -> tuple[str, str] | None:
@@ -55,7 +50,7 @@ def class_of(minutes: float) -> tuple[str, str] | None:
 def _outline(
     code: str, lons: list[Any], lats: list[Any], minutes: Mapping[str, float], t: Texts
 ) -> Any:
-    if unknown(code, minutes):
+    if alert_time_unknown(code, minutes):
         return {
             **_shape(code, lons, lats, palette.LAND),
             "fillpattern": _UNKNOWN_PATTERN,
@@ -105,40 +100,32 @@ def _labels(minutes: Mapping[str, float], t: Texts, size: float) -> dict[str, An
 
 
 def _hours(code: str, minutes: Mapping[str, float], t: Texts) -> str:
-    if unknown(code, minutes):
+    if alert_time_unknown(code, minutes):
         return "—"
     return t.number(minutes.get(code, 0.0) / 60, digits=1)
 
 
 def _legend(t: Texts) -> list[dict[str, Any]]:
-    entries = [(t("no alert"), palette.LAND)]
-    entries += [(t(name), fill) for name, (_, fill, _) in zip(CLASS_NAMES, CLASSES, strict=True)]
+    entries: list[tuple[str, dict[str, Any]]] = [
+        (t("no alert"), {"symbol": "square", "color": palette.LAND})
+    ]
+    entries += [
+        (t(name), {"symbol": "square", "color": fill})
+        for name, (_, fill, _) in zip(CLASS_NAMES, CLASSES, strict=True)
+    ]
+    crossed = {"color": palette.LAND, "line": {"color": palette.LAND_BORDER, "width": 1}}
+    entries.append((t("not in the alert record"), {"symbol": "square-x", **crossed}))
     return [
         {
             "type": "scatter",
             "x": [None],
             "y": [None],
             "mode": "markers",
-            "marker": {"symbol": "square", "size": 16, "color": fill},
+            "marker": {"size": 16, **marker},
             "name": name,
             "hoverinfo": "skip",
         }
-        for name, fill in entries
-    ] + [
-        {
-            "type": "scatter",
-            "x": [None],
-            "y": [None],
-            "mode": "markers",
-            "marker": {
-                "symbol": "square-x",
-                "size": 16,
-                "color": palette.LAND,
-                "line": {"color": palette.LAND_BORDER, "width": 1},
-            },
-            "name": t("not in the alert record"),
-            "hoverinfo": "skip",
-        }
+        for name, marker in entries
     ]
 
 

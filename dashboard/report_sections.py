@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from backend.domain.alert_history import NOT_IN_RECORD
+from backend.domain.alert_history import NOT_IN_RECORD, alert_time_unknown
 from dashboard.i18n import Texts
 from dashboard.official import ISSUER_NAMES
 from dashboard.report_headline import kyiv_stamp
@@ -101,7 +101,9 @@ def alert_minutes_table(minutes: Mapping[str, float], t: Texts) -> str:
     head = [t("Oblast"), t("Minutes under alert"), t("Hours")]
     empty = html.escape(t("No air-raid alert in the night's window"))
     table = _table("alert-minutes", head, rows, empty)
-    unknown = [t.region(code) for code in sorted(NOT_IN_RECORD) if code not in minutes]
+    unknown = [
+        t.region(code) for code in sorted(NOT_IN_RECORD) if alert_time_unknown(code, minutes)
+    ]
     if not unknown:
         return table
     note = t("Not in the alert record, no alert time known: {regions}", regions=", ".join(unknown))

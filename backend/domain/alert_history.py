@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
@@ -47,6 +47,11 @@ PERMANENT_SOURCE = f"{SOURCE_PREFIX}, permanent alert (not in the record)"
 # alerts above, Sevastopol never listed. No minutes stored for them means "not known", not
 # "no alert" (their alert time reads "—", not 0 h).
 NOT_IN_RECORD = frozenset({"UA-09", "UA-43", "UA-40"})
+
+
+def alert_time_unknown(code: str, minutes: Mapping[str, float]) -> bool:
+    """Whether a region's alert minutes are not known: outside the record, none stored."""
+    return code in NOT_IN_RECORD and code not in minutes
 
 
 class AlertFileError(Exception):

@@ -204,7 +204,7 @@
   }
 
   // Figures and tables cost a page most of its time per update (Plotly redraws a chart
-  // whole; a DataTable re-measures its cells), and React renders everything set in one task
+  // whole; a table's rows are rebuilt), and React renders everything set in one task
   // together: set in a task of their own, they no longer hold back the counters, which
   // then show a few milliseconds after the message instead of after every table and chart.
   var heavy = {};

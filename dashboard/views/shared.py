@@ -162,9 +162,9 @@ class SharedView:
         """Take new props in a language (props left out keep their last values); the props
         changed."""
         before = self._encoded.get(lang, {})
-        current = merged(before, encoded(props))
-        self._encoded[lang] = current
-        return changed(before, current)
+        fresh = encoded(props)
+        self._encoded[lang] = merged(before, fresh)
+        return changed(before, fresh)
 
     def _broadcast(self, text: str, lang: Lang | None = None) -> None:
         """Send to the pages in a language (every page when None)."""
