@@ -61,6 +61,8 @@
     window.dash_clientside.set_props(id, props);
   }
 
+  var shownStatus = null;
+
   function showStatus(state) {
     // Connected to a replay or a past night is not "live": the pill never suggests it.
     var shown = state;
@@ -69,6 +71,11 @@
     } else if (state === "live" && archive) {
       shown = "archive";
     }
+    // Called with every message: a render only when the pill changes.
+    if (shown === shownStatus) {
+      return;
+    }
+    shownStatus = shown;
     setProps("connection-status", {
       children: say(shown), className: "status status-" + shown, "data-state": shown,
     });
@@ -199,7 +206,8 @@
     heavySeq = message.seq;
     if (!heavyDue) {
       heavyDue = true;
-      window.setTimeout(applyHeavy, 0);
+      // The night's first drawing is what the viewer waits for: at once.
+      window.setTimeout(applyHeavy, window.skywatch.updates ? HEAVY_DELAY_MS : 0);
     }
   }
 
@@ -207,6 +215,11 @@
   // whole; a table's rows are rebuilt), and React renders everything set in one task
   // together: set in a task of their own, they no longer hold back the counters, which
   // then show a few milliseconds after the message instead of after every table and chart.
+  // One machine often draws several screens (a control room's PC, a laptop with a wall
+  // screen beside it): the same message reaches all of them at once, and a page that
+  // redraws its charts at once competes for the cores with the others' counters. Later by
+  // a fraction of a second, nobody sees the charts wait; a headline figure waiting is seen.
+  var HEAVY_DELAY_MS = 150;
   var heavy = {};
   var heavySeq = 0;
   var heavyDue = false;
@@ -299,7 +312,13 @@
   });
 
   function tick() {
-    setProps("kyiv-time", { children: say("Kyiv") + " " + kyivClock.format(new Date()) });
+    // Every second on every page: written as text, not through Dash, whose store and React
+    // render cost ten times the text itself. The server never sets this element on the
+    // live night (a replay's clock is the server's, and this tick does not run there).
+    var clock = document.getElementById("kyiv-time");
+    if (clock) {
+      clock.textContent = say("Kyiv") + " " + kyivClock.format(new Date());
+    }
     showLastEvent(null);
     unhideFocusTargets();
   }
