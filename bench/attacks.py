@@ -5,7 +5,7 @@ Run with `python -m bench.attacks`; writes the "attacks" section of docs/reliabi
 attack runs against a fresh server (SQLite, one worker, default limits); the server's VmRSS
 is sampled every 50 ms; a legitimate client posts single events one after another over a
 keep-alive connection throughout, and its p50/p99 are set beside the same client's on the
-idle server. The legitimate client runs in a process of its own (`_LegitimateClient`): on the
+idle server. The legitimate client runs in a process of its own (bench/legitimate_client.py): on the
 benchmark's event loop it timed the attackers' work too (150 websocket clients writing 4 MiB
 each) and read p99 671 ms for a server answering in tens. Attackers, the legitimate client
 and the server still share the machine's cores, so latencies include that contention.
@@ -16,21 +16,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import multiprocessing
 import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.synchronize import Event as EventFlag
 from pathlib import Path
 
-import httpx
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.common import BENCH_TOKEN, OCCURRED_AT
+from bench.common import BENCH_TOKEN
+from bench.legitimate_client import LegitimateClient
 from bench.report import write_section
 from bench.server import serving
 from tests.helpers.attack import (
@@ -61,75 +58,6 @@ class Result:
     p99: float
     posts: int
     failed: int
-
-
-async def _post_loop(url: str, stop: asyncio.Event) -> tuple[list[float], int]:
-    """Single-event POSTs one after another until `stop`; latencies in ms and failures."""
-    latencies: list[float] = []
-    failed = 0
-    headers = {"Authorization": f"Bearer {BENCH_TOKEN}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
-        while not stop.is_set():
-            start = time.perf_counter()
-            try:
-                event = {"kind": "launch", "weapon": "drone", "occurred_at": OCCURRED_AT}
-                response = await client.post("/api/v1/events", json=event)
-                ok = response.status_code in (200, 201)
-            except httpx.TransportError:
-                ok = False
-            if ok:
-                latencies.append((time.perf_counter() - start) * 1000)
-            else:
-                failed += 1
-            await asyncio.sleep(0.01)
-    return latencies, failed
-
-
-def _post_until(url: str, started: EventFlag, stop: EventFlag, results: Connection) -> None:
-    """A process's whole life: POST until `stop` is set, then send (latencies, failures)."""
-
-    async def run() -> tuple[list[float], int]:
-        flag = asyncio.Event()
-        started.set()
-
-        async def watch() -> None:
-            await asyncio.to_thread(stop.wait)
-            flag.set()
-
-        watcher = asyncio.create_task(watch())
-        outcome = await _post_loop(url, flag)
-        await watcher
-        return outcome
-
-    results.send(asyncio.run(run()))
-    results.close()
-
-
-class _LegitimateClient:
-    """`_post_loop` in a process of its own, with an event loop the attackers do not share."""
-
-    def __init__(self, url: str) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._started = context.Event()
-        self._stop = context.Event()
-        self._results, sending = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_post_until, args=(url, self._started, self._stop, sending), daemon=True
-        )
-        self._process.start()
-        sending.close()
-
-    async def posting(self) -> None:
-        """Wait until the process is up and posting (its imports take a second or so)."""
-        await asyncio.to_thread(self._started.wait, 60)
-        await asyncio.sleep(0.5)
-
-    async def stop(self) -> tuple[list[float], int]:
-        """Stop posting; the latencies (ms) and failures."""
-        self._stop.set()
-        outcome: tuple[list[float], int] = await asyncio.to_thread(self._results.recv)
-        await asyncio.to_thread(self._process.join, 30)
-        return outcome
 
 
 def _p(values: list[float], q: int) -> float:
@@ -237,12 +165,12 @@ ATTACKS: list[tuple[str, Attack, tuple[str, ...]]] = [
 
 
 async def _measure(url: str, pid: int, name: str, attack: Attack, port: int) -> Result:
-    idle = _LegitimateClient(url)
+    idle = LegitimateClient(url)
     await idle.posting()
     await asyncio.sleep(5)
     idle_latencies, _ = await idle.stop()
     baseline = rss_mb(pid)
-    loaded = _LegitimateClient(url)
+    loaded = LegitimateClient(url)
     await loaded.posting()
     async with PeakRss(pid) as rss:
         outcome = await attack(port)

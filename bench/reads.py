@@ -1,4 +1,5 @@
-"""Reads against writes (issue 15): POST latency alone, then while 4 anonymous clients page
+"""Reads against writes (issue 15): a writer's POST latency (timed in a process of its own,
+bench/legitimate_client.py) alone, then while 4 anonymous clients page
 through 160,000 stored events (GET /api/v1/events, 10,000 a page, following Link rel=next)
 and one asks for stats over every year. Target: POST p99 under read load within 2x unloaded.
 
@@ -15,29 +16,21 @@ from typing import Any
 import httpx
 
 from bench.common import AUTH, OCCURRED_AT, percentile
+from bench.legitimate_client import LegitimateClient
 from bench.report import write_section
 from bench.server import running_server
 
 EVENT = {"kind": "launch", "weapon": "drone", "occurred_at": OCCURRED_AT, "region": "UA-30"}
 STORED = 160_000
 READERS = 4
-POSTS = 300
+# Each way (alone, under reads): at about 60 POSTs a second, a p99 over hundreds.
+SECONDS = 10.0
 
 
 async def _store(client: httpx.AsyncClient, count: int) -> None:
     for _ in range(count // 10_000):
         response = await client.post("/api/v1/events", json=[EVENT] * 10_000)
         response.raise_for_status()
-
-
-async def _posts(client: httpx.AsyncClient, count: int) -> list[float]:
-    latencies = []
-    for _ in range(count):
-        started = time.perf_counter()
-        response = await client.post("/api/v1/events", json=EVENT)
-        latencies.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 201, response.text
-    return latencies
 
 
 async def _reader(url: str, stop: asyncio.Event, pages: list[int]) -> None:
@@ -61,22 +54,31 @@ async def _stats_reader(url: str, stop: asyncio.Event, answers: list[float]) -> 
             answers.append((time.perf_counter() - started) * 1000)
 
 
-async def measure(stored: int, posts: int) -> dict[str, Any]:
+async def _timed_posts(url: str, seconds: float) -> list[float]:
+    """The legitimate writer's POST latencies (ms) over `seconds`, every one answered 201."""
+    writer = LegitimateClient(url)
+    await writer.posting()
+    await asyncio.sleep(seconds)
+    latencies, failed = await writer.stop()
+    assert failed == 0, f"{failed} POSTs failed"
+    return latencies
+
+
+async def measure(stored: int, seconds: float) -> dict[str, Any]:
     """Unloaded and loaded POST latencies against one fresh server."""
     with running_server() as url:
         async with httpx.AsyncClient(base_url=url, headers=AUTH, timeout=120) as client:
             await _store(client, stored)
-            await _posts(client, 50)  # warm-up
-            unloaded = await _posts(client, posts)
-            stop = asyncio.Event()
-            pages: list[int] = []
-            stats: list[float] = []
-            readers = [asyncio.create_task(_reader(url, stop, pages)) for _ in range(READERS)]
-            readers.append(asyncio.create_task(_stats_reader(url, stop, stats)))
-            await asyncio.sleep(2)  # the readers are under way
-            loaded = await _posts(client, posts)
-            stop.set()
-            await asyncio.gather(*readers)
+        unloaded = await _timed_posts(url, seconds)
+        stop = asyncio.Event()
+        pages: list[int] = []
+        stats: list[float] = []
+        readers = [asyncio.create_task(_reader(url, stop, pages)) for _ in range(READERS)]
+        readers.append(asyncio.create_task(_stats_reader(url, stop, stats)))
+        await asyncio.sleep(2)  # the readers are under way
+        loaded = await _timed_posts(url, seconds)
+        stop.set()
+        await asyncio.gather(*readers)
     return {"unloaded": unloaded, "loaded": loaded, "pages": pages, "stats": stats}
 
 
@@ -90,10 +92,12 @@ def _section(figures: dict[str, Any], stored: int) -> str:
             "## Reads against writes (`bench/reads.py`)",
             "",
             f"{stored:,} events stored on SQLite, one worker. One client POSTs single events "
-            f"one after another ({len(unloaded)} timed), first alone, then while {READERS} "
+            "one after another with 10 ms between them, in a process of its own "
+            f"(bench/legitimate_client.py), for {figures['seconds']:g} s alone "
+            f"({len(unloaded)} POSTs), then as long while {READERS} "
             "anonymous clients page through every event (`GET /api/v1/events?limit=10000`, "
             "following `Link: rel=next`) and one asks `GET /api/v1/stats` over 2000-2999, "
-            "all at once, without pause.",
+            f"all at once, without pause ({len(loaded)} POSTs).",
             "",
             "| POSTs | p50 | p99 | max |",
             "|---|---|---|---|",
@@ -115,10 +119,10 @@ def main() -> int:
     """Run once and write the section."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stored", type=int, default=STORED)
-    parser.add_argument("--posts", type=int, default=POSTS)
+    parser.add_argument("--seconds", type=float, default=SECONDS, help="each way")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
     args = parser.parse_args()
-    figures = asyncio.run(measure(args.stored, args.posts))
+    figures = {**asyncio.run(measure(args.stored, args.seconds)), "seconds": args.seconds}
     section = _section(figures, args.stored)
     print(section)
     if not args.no_write:
