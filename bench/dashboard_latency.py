@@ -22,6 +22,7 @@ from bench.dashboard_page import (
     OBSERVE_COUNTER,
     Drop,
     busy_meter,
+    drawing_seqs,
     first_reaching,
     launches,
     main_thread_busy,
@@ -45,6 +46,7 @@ class LatencyRun:
     dom_ms: list[float]
     message_ms: list[float]
     pushed_ms: list[float]
+    drawn_ms: list[float]  # until the page drew all of it: figures and tables too
     missing: int
     reconnects: list[Drop]
     busy_ms: float  # page main-thread task time per event, mean over pages
@@ -102,11 +104,14 @@ async def measure_latency(
         dom_ms: list[float] = []
         by_event: list[list[float]] = [[] for _ in posted_at]
         message_ms: list[float] = []
+        drawn_ms: list[float] = []
         missing = 0
         dropped: list[Drop] = []
         for _, page in opened:
             changes = await timeline(page, "__changes")
             frames = await timeline(page, "__frames")
+            seqs = await drawing_seqs(page)
+            drawn = await timeline(page, "__drawn")
             dropped += await reconnects(page)
             for index, sent in enumerate(posted_at):
                 shown_at = first_reaching(changes, base + index + 1)
@@ -118,6 +123,10 @@ async def measure_latency(
                 arrived_at = first_reaching(frames, base + index + 1)
                 if arrived_at is not None:
                     message_ms.append(arrived_at - sent)
+                carrying = first_reaching(seqs, base + index + 1)
+                drawn_at = None if carrying is None else first_reaching(drawn, int(carrying))
+                if drawn_at is not None:
+                    drawn_ms.append(drawn_at - sent)
         pushed_ms = [
             arrived_at - sent
             for index, sent in enumerate(posted_at)
@@ -129,6 +138,7 @@ async def measure_latency(
             dom_ms=dom_ms,
             message_ms=message_ms,
             pushed_ms=pushed_ms,
+            drawn_ms=drawn_ms,
             missing=missing,
             reconnects=dropped,
             busy_ms=busy / (len(opened) * samples),

@@ -140,6 +140,13 @@ async def timeline(page: Page, name: str) -> list[tuple[float, int]]:
     return [(float(t), number(str(text))) for t, text in raw]
 
 
+async def drawing_seqs(page: Page) -> list[tuple[float, int]]:
+    """(seq, counter value) of each view message carrying the counter, for first_reaching:
+    the first message that brought a count, to find when the page had drawn all of it."""
+    raw = await page.evaluate("() => window.__seqs")
+    return [(float(seq), number(str(text))) for text, seq in raw]
+
+
 async def busy_meter(page: Page) -> CDPSession:
     """A CDP session collecting the page's Performance metrics (only counted while enabled)."""
     session = await page.context.new_cdp_session(page)

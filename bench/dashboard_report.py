@@ -19,6 +19,9 @@ from bench.dashboard_page import Drop
 
 # The issue's promises, and the bar this benchmark holds "responsive" to.
 LATENCY_LIMIT_MS = 1000.0
+# Issue 14: the page of the rooms stays within POST to screen p95 <= 250 ms with 20 pages.
+P95_LIMIT_MS = 250.0
+P95_PAGES = 20
 UPDATES_PER_SECOND_LIMIT = 4
 RESPONSIVE_LIMIT_MS = 200.0  # Interaction to Next Paint counts up to 200 ms as "good"
 RATE_TOLERANCE = 1.05
@@ -42,20 +45,27 @@ def p50_max(values: Sequence[float]) -> str:
     return f"{percentile(values, 0.5):,.0f} / {max(values, default=math.nan):,.0f} ms"
 
 
+def p50_p95(values: Sequence[float]) -> str:
+    """ "p50 / p95 ms" for a table cell."""
+    return f"{percentile(values, 0.5):,.0f} / {percentile(values, 0.95):,.0f} ms"
+
+
 def latency_table(runs: Sequence[LatencyRun]) -> str:
     """The POST-to-screen table."""
     lines = [
         "| pages open | samples (page, event pairs) | p50 | p95 | max | not shown | "
         "pushed to a bare client, p50 / max | message event in the page, p50 / max | "
+        "whole page drawn (figures, tables), p50 / p95 | "
         "page main thread busy per event | reconnects |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         lines.append(
             f"| {run.pages} | {len(run.dom_ms) + run.missing:,} | "
             f"{percentile(run.dom_ms, 0.5):,.0f} ms | {percentile(run.dom_ms, 0.95):,.0f} ms | "
             f"{max(run.dom_ms, default=math.nan):,.0f} ms | {run.missing} | "
-            f"{p50_max(run.pushed_ms)} | {p50_max(run.message_ms)} | {run.busy_ms:,.0f} ms | "
+            f"{p50_max(run.pushed_ms)} | {p50_max(run.message_ms)} | {p50_p95(run.drawn_ms)} | "
+            f"{run.busy_ms:,.0f} ms | "
             f"{describe_reconnects(run.reconnects)} |"
         )
     return "\n".join(lines)
@@ -77,6 +87,16 @@ def report(
     paced = paced and burst.updates_per_second <= UPDATES_PER_SECOND_LIMIT * RATE_TOLERANCE
     counted = burst.final == burst.expected and burst.acknowledged == burst.posted
     pages = " and ".join(str(run.pages) for run in runs)
+    rooms = [run for run in runs if run.pages == P95_PAGES and run.dom_ms]
+    rooms_p95 = percentile(rooms[0].dom_ms, 0.95) if rooms else math.nan
+    if rooms:
+        rooms_line = (
+            f"- POST to screen p95 ≤ {P95_LIMIT_MS:.0f} ms with {P95_PAGES} pages (issue 14): "
+            f"{verdict(rooms[0].missing == 0 and rooms_p95 <= P95_LIMIT_MS)} "
+            f"({rooms_p95:,.0f} ms).\n"
+        )
+    else:
+        rooms_line = ""
     if burst.longtasks_supported:
         longtask_line = (
             f"- longest main-thread task: **{longest:.0f} ms**; {len(burst.longtasks)} long "
@@ -101,7 +121,11 @@ def report(
         "(page, event) pair. Two more columns split the time: *pushed to a bare client* is when "
         "a plain websocket client in the benchmark process (no rendering) received the view "
         "message carrying that count, i.e. the server's share; *message event in the page* is "
-        "when the page's main thread got round to that message, before Dash renders it. *Busy "
+        "when the page's main thread got round to that message, before Dash renders it; *whole "
+        "page drawn* is when live.js had set everything that message brought, the figures and "
+        "tables too (`window.skywatch.lastSeq`; after the night's first drawing it sets them "
+        "150 ms after the counters, so that the counters of every screen a machine draws come "
+        "first). *Busy "
         "per event* is the page's main-thread task time (CDP `Performance.getMetrics` "
         "`TaskDuration`) over the posting, divided by the events, mean over pages. The "
         "pages, the server and the load generator share this machine's cores, so with 20 "
@@ -145,6 +169,7 @@ def report(
         f"held to ≤ {RESPONSIVE_LIMIT_MS:.0f} ms each, the 'good' limit of Interaction to "
         "Next Paint).\n"
         f"- Every event of the burst counted: {verdict(counted)}.\n"
+        + rooms_line
         + why_late(runs)
         + drops_note(runs, burst)
     )

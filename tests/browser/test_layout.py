@@ -176,6 +176,44 @@ def test_a_past_night_is_the_archive_in_both_languages(
     page.close()
 
 
+# The two charts' sizes, to the pixel.
+_CHART_SIZES = """() => ['city-map', 'timeline'].map((id) => {
+  const box = document.getElementById(id).getBoundingClientRect();
+  return [Math.round(box.width), Math.round(box.height)];
+})"""
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_the_first_event_of_a_night_resizes_no_chart(
+    browser: Browser, demo_server: ServerProcess, size: tuple[int, int]
+) -> None:
+    # A night of its own per size, empty until the test posts to it (22:00 Kyiv on the 9th
+    # belongs to the night of the 10th).
+    day = 10 + SIZES.index(size)
+    night = f"2024-01-{day:02d}"
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(f"{demo_server.url}/?night={night}&lang=en")
+    empty = page.locator("#empty-state")
+    expect(empty).to_have_text("No events recorded this night", timeout=20_000)
+    page.wait_for_selector("#timeline .xtick text", timeout=20_000, state="attached")
+    before = page.evaluate(_CHART_SIZES)
+    event = {
+        "kind": "launch",
+        "weapon": "drone",
+        "count": 3,
+        "occurred_at": f"2024-01-{day - 1:02d}T22:00:00+02:00",
+        "region": "UA-32",
+    }
+    response = httpx.post(f"{demo_server.url}/api/v1/events", json=event, headers=AUTH)
+    assert response.status_code == 201, response.text
+    expect(page.locator("#count-drones-launched")).to_have_text("3", timeout=15_000)
+    expect(empty).to_be_hidden()
+    # Everything the event brought is drawn (figures and tables come after the counters).
+    page.wait_for_function("() => window.skywatch.updates >= 2", timeout=15_000)
+    assert page.evaluate(_CHART_SIZES) == before
+    page.close()
+
+
 @pytest.mark.parametrize("query", [f"?night={NIGHT}&lang=en", f"?night={NIGHT}&lang=uk", ""])
 def test_no_serious_accessibility_violation(
     browser: Browser, demo_server: ServerProcess, query: str
