@@ -184,16 +184,14 @@ def why_late(runs: Sequence[LatencyRun]) -> str:
             continue
         notes.append(
             f"\nWith {run.pages} pages the server pushed every event to the bare client within "
-            f"{max(run.pushed_ms):,.0f} ms; the time went in the pages. A page spends "
-            f"{runs[0].busy_ms:,.0f} ms of main-thread time per event with {runs[0].pages} "
-            f"page(s) open, so at one event a second {run.pages} pages ask for about "
-            f"{run.pages * runs[0].busy_ms / 1000:.1f} cores, more than this machine's "
-            f"{os.cpu_count()} (which also run the server) can give, and the pages fall further "
-            f"behind with each event: the first event took {run.first_p50_ms:,.0f} ms (p50 over "
-            "pages), the "
-            f"last {run.last_p50_ms:,.0f} ms. The figure says this machine cannot run "
-            f"{run.pages} dashboards; it does not say what one viewer on a machine of their own "
-            "sees.\n"
+            f"{max(run.pushed_ms):,.0f} ms; the time went in the pages. A page's main thread is "
+            f"busy {runs[0].busy_ms:,.0f} ms per event with {runs[0].pages} page(s) open (its "
+            "compositor and raster threads and Chromium's GPU process work besides), and "
+            f"{run.busy_ms:,.0f} ms with {run.pages} open: {run.pages} renderers, the server "
+            f"and the load generator share {os.cpu_count()} cores, so each task waits for one. "
+            f"The first event took {run.first_p50_ms:,.0f} ms (p50 over pages), the last "
+            f"{run.last_p50_ms:,.0f} ms. The figure says what {run.pages} dashboards cost one "
+            "small machine; it does not say what one viewer on a machine of their own sees.\n"
         )
     return "".join(notes)
 
