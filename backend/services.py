@@ -16,13 +16,14 @@ from backend.replay.sessions import ReplaySessions
 from backend.replay.timeline import NightTimelines
 from backend.store.db import create_engine
 from backend.store.migrations import upgrade_database
+from backend.store.read_worker import ReadWorker
 from backend.stream.bus import RedisBus
 from backend.stream.hub import Hub
 
 
 @dataclass(slots=True)
 class Services:
-    """Engine, writer, hub, bus and token book of a running app."""
+    """Engine, writer, hub, bus, token book and read worker of a running app."""
 
     settings: Settings
     engine: AsyncEngine
@@ -32,6 +33,7 @@ class Services:
     write_tokens: TokenBook
     replays: ReplaySessions
     timelines: NightTimelines
+    reads: ReadWorker
 
 
 async def open_services(settings: Settings, stack: contextlib.AsyncExitStack) -> Services:
@@ -72,6 +74,8 @@ async def open_services(settings: Settings, stack: contextlib.AsyncExitStack) ->
     )
     await writer.start()
     stack.push_async_callback(writer.stop)
+    reads = ReadWorker(settings.resolved_database_url())
+    stack.callback(reads.close)
     return Services(
         settings,
         engine,
@@ -87,4 +91,5 @@ async def open_services(settings: Settings, stack: contextlib.AsyncExitStack) ->
             ),
         ),
         NightTimelines(engine),
+        reads,
     )

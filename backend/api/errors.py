@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import BrokenExecutor
 from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket
@@ -132,6 +133,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _database_down(request: Request, error: Exception) -> Response:
         log.warning("database unavailable on %s: %s", request.url.path, type(error).__name__)
         return unavailable("database unavailable, retry")
+
+    @app.exception_handler(BrokenExecutor)
+    async def _reads_down(request: Request, _error: Exception) -> Response:
+        # The read worker died twice in a row (store/read_worker.py logged why).
+        log.warning("read worker unavailable on %s", request.url.path)
+        return unavailable("reads unavailable, retry")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, Select, case, func, select, text
@@ -14,16 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from backend.domain.alerts import OpenAlert
 from backend.domain.nights import night_window
 from backend.domain.ranges import listing_row
-from backend.domain.records import record_of
+from backend.domain.records import dumps, record_of
 from backend.domain.summaries import NightSummary
 from backend.domain.tallies import FoldRow, Tally, fold
 from backend.store.alerts import opened_on
 from backend.store.models import events_table
 from backend.store.offload import off_loop
+from backend.store.read_worker import ReadWorker
 from backend.store.summaries import all_summaries, opened_from_summaries
 
 _T = events_table
 _STREAM_PAGE = 2_000
+# A page of events this long or shorter is read and encoded in the server; a longer one in
+# the read worker (store/read_worker.py), which costs a process hop and a pickled answer.
+NEAR_PAGE = 500
 # Per engine: night -> (the summary a GET /nights row was made from, the row).
 _LISTED: weakref.WeakKeyDictionary[
     Engine, dict[date, tuple[NightSummary, dict[str, Any] | None]]
@@ -64,6 +69,61 @@ async def list_events(
         result = await conn.execute(query)
         # The rows are fetched; turning 10,000 of them into records is done off the loop.
         return await off_loop(lambda: [record_of(row) for row in result.mappings()])
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedPage:
+    """Records encoded as the API sends them: a JSON array, or JSON Lines."""
+
+    body: bytes
+    count: int
+    last_seq: int | None
+
+
+def _encoded(page: list[dict[str, Any]], lines: bool) -> EncodedPage:
+    body = b"".join(dumps(record) + b"\n" for record in page) if lines else dumps(page)
+    return EncodedPage(body, len(page), page[-1]["seq"] if page else None)
+
+
+async def encoded_events(
+    engine: AsyncEngine, where: EventFilter, *, limit: int, lines: bool = False
+) -> EncodedPage:
+    """Up to `limit` records matching the filter, in seq order, encoded on this engine."""
+    return _encoded(await list_events(engine, where, limit=limit), lines)
+
+
+async def events_page(
+    engine: AsyncEngine, reads: ReadWorker, where: EventFilter, *, limit: int, lines: bool = False
+) -> EncodedPage:
+    """encoded_events(): a short answer read here, a long one in the read worker."""
+    if limit > NEAR_PAGE and await _more_than(engine, where, NEAR_PAGE):
+        return await reads.run(partial(encoded_events, where=where, limit=limit, lines=lines))
+    return _encoded(await list_events(engine, where, limit=limit), lines)
+
+
+async def _more_than(engine: AsyncEngine, where: EventFilter, count: int) -> bool:
+    # Counted in the database, no rows built: the first `count` + 1 matches at most.
+    matches = _filtered(select(_T.c.seq), where).order_by(_T.c.seq).limit(count + 1)
+    async with engine.connect() as conn:
+        found = await conn.scalar(select(func.count()).select_from(matches.subquery()))
+    return (found or 0) > count
+
+
+async def events_lines(
+    engine: AsyncEngine, reads: ReadWorker, where: EventFilter, *, limit: int | None = None
+) -> AsyncIterator[bytes]:
+    """Every matching record as JSON Lines, a page at a time (memory stays flat)."""
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = _STREAM_PAGE if remaining is None else min(_STREAM_PAGE, remaining)
+        page = await events_page(engine, reads, where, limit=size, lines=True)
+        if page.count:
+            yield page.body
+        if page.count < size:
+            return
+        where = replace(where, since=page.last_seq)
+        if remaining is not None:
+            remaining -= page.count
 
 
 async def iter_events(

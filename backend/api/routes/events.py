@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -15,7 +14,7 @@ from backend.api.deps import ServicesDep, WriteAccess, check_write_token, get_se
 from backend.api.errors import RETRY_AFTER_SECONDS, ApiError, id_conflict, json_response
 from backend.api.params import NightParam, RegionParam
 from backend.domain.placement import placement_warnings
-from backend.domain.records import IdConflictError, dumps
+from backend.domain.records import IdConflictError
 from backend.domain.schemas import (
     ErrorOut,
     EventIn,
@@ -28,8 +27,7 @@ from backend.domain.schemas import (
 from backend.ingest.event_rows import event_rows
 from backend.ingest.parse import BodyError
 from backend.ingest.writer import StoreUnavailableError
-from backend.store.offload import off_loop
-from backend.store.queries import EventFilter, iter_events, list_events
+from backend.store.queries import EventFilter, events_lines, events_page
 
 router = APIRouter(tags=["events"])
 # Cursors are 64-bit signed integers in both stores; a larger one cannot even be compared.
@@ -37,7 +35,6 @@ MAX_SEQ = 2**63 - 1
 # One JSON answer holds at most this many events (SKYWATCH has no setting for it: it is part of
 # the contract); more are read page by page with `since`, or streamed with format=jsonl.
 MAX_PAGE_EVENTS = 10_000
-_JSONL_PAGE = 2_000
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut} for status in (400, 401, 409, 413, 415, 422, 503)
@@ -134,23 +131,6 @@ async def retract_event(
     return json_response({"id": outcome.id, "seq": outcome.seq, "retracted": True})
 
 
-def _lines(records: list[dict[str, Any]]) -> bytes:
-    return b"".join(dumps(record) + b"\n" for record in records)
-
-
-async def _jsonl(records: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
-    # Sent a page at a time, each encoded off the event loop, so a recording of any size
-    # holds one page in memory and never stalls the writes.
-    page: list[dict[str, Any]] = []
-    async for record in records:
-        page.append(record)
-        if len(page) == _JSONL_PAGE:
-            yield await off_loop(_lines, page)
-            page = []
-    if page:
-        yield await off_loop(_lines, page)
-
-
 @router.get(
     "/events",
     response_model=list[EventOut],
@@ -187,16 +167,16 @@ async def get_events(
     """Retracted events are included, flagged `retracted: true`."""
     where = EventFilter(night=night, kind=kind, weapon=weapon, region=region, since=since)
     if format == "jsonl":
+        # A page at a time: a recording of any size holds one page in memory.
         return StreamingResponse(
-            _jsonl(iter_events(services.engine, where, limit=limit)),
+            events_lines(services.engine, services.reads, where, limit=limit),
             media_type="application/x-ndjson",
         )
     wanted = limit or 1000
-    page = await list_events(services.engine, where, limit=wanted)
-    # Encoded off the event loop: a page of 10,000 records must not hold up the writes.
-    body = await off_loop(dumps, page) if len(page) > 500 else dumps(page)
+    # A long page is read and encoded in the read worker: it must not hold up the writes.
+    page = await events_page(services.engine, services.reads, where, limit=wanted)
     headers = {}
-    if len(page) == wanted:
-        after = request.url.include_query_params(since=page[-1]["seq"])
+    if page.count == wanted:
+        after = request.url.include_query_params(since=page.last_seq)
         headers["Link"] = f'<{after.path}?{after.query}>; rel="next"'
-    return Response(body, headers=headers, media_type="application/json")
+    return Response(page.body, headers=headers, media_type="application/json")

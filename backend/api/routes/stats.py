@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -20,6 +21,8 @@ from backend.store.queries import night_tally, nights_listing, tally
 from backend.store.reports import official
 from backend.store.summaries import summaries_in
 
+# A span of instants up to this long is folded in the server, a longer one in the read worker.
+FOLD_HERE = timedelta(hours=48)
 router = APIRouter(tags=["stats"])
 
 _BOUND = (
@@ -96,9 +99,16 @@ async def _range_stats(
         if end is not None and not isinstance(end, datetime):
             raise ApiError(422, "to: must be a date-time like from")
         stop = end or datetime.now(start.tzinfo)
+        # A span of instants folds every event in it: beyond two nights, in the read worker,
+        # so that stats over the years do not hold up the writes.
+        fold = partial(tally, between=(start, stop))
+        if stop - start > FOLD_HERE:
+            folded = await services.reads.run(fold)
+        else:
+            folded = await fold(services.engine)
         # Reports state whole nights, and a span of instants may cut a night: no official.
         return {
-            **stats_of(await tally(services.engine, between=(start, stop)), night=None),
+            **stats_of(folded, night=None),
             "official": None,
             "from": start,
             "to": stop,
