@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -25,6 +25,7 @@ from backend.store.read_worker import ReadWorker
 from backend.store.summaries import all_summaries, opened_from_summaries
 
 _T = events_table
+P = TypeVar("P")
 _STREAM_PAGE = 2_000
 # A page of events this long or shorter is read and encoded in the server; a longer one in
 # the read worker (store/read_worker.py), which costs a process hop and a pickled answer.
@@ -98,7 +99,7 @@ async def events_page(
     """encoded_events(): a short answer read here, a long one in the read worker."""
     if limit > NEAR_PAGE and await _more_than(engine, where, NEAR_PAGE):
         return await reads.run(partial(encoded_events, where=where, limit=limit, lines=lines))
-    return _encoded(await list_events(engine, where, limit=limit), lines)
+    return await encoded_events(engine, where, limit=limit, lines=lines)
 
 
 async def _more_than(engine: AsyncEngine, where: EventFilter, count: int) -> bool:
@@ -109,43 +110,53 @@ async def _more_than(engine: AsyncEngine, where: EventFilter, count: int) -> boo
     return (found or 0) > count
 
 
+# A page read for _paged: (the page, how many records it holds, the last one's seq).
+PageRead = Callable[[EventFilter, int], Awaitable[tuple[P, int, int | None]]]
+
+
+async def _paged(read: PageRead[P], where: EventFilter, limit: int | None) -> AsyncIterator[P]:
+    """The non-empty pages `read` gives in seq order, each after the last one's seq, until a
+    short page or `limit` records: any number of records, one page in memory."""
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = _STREAM_PAGE if remaining is None else min(_STREAM_PAGE, remaining)
+        page, count, last_seq = await read(where, size)
+        if count:
+            yield page
+        if count < size:
+            return
+        where = replace(where, since=last_seq)
+        if remaining is not None:
+            remaining -= count
+
+
 async def events_lines(
     engine: AsyncEngine, reads: ReadWorker, where: EventFilter, *, limit: int | None = None
 ) -> AsyncIterator[bytes]:
     """Every matching record as JSON Lines, a page at a time (memory stays flat)."""
-    remaining = limit
-    while remaining is None or remaining > 0:
-        size = _STREAM_PAGE if remaining is None else min(_STREAM_PAGE, remaining)
-        page = await events_page(engine, reads, where, limit=size, lines=True)
-        if page.count:
-            yield page.body
-        if page.count < size:
-            return
-        where = replace(where, since=page.last_seq)
-        if remaining is not None:
-            remaining -= page.count
+
+    async def read(page_where: EventFilter, size: int) -> tuple[bytes, int, int | None]:
+        page = await events_page(engine, reads, page_where, limit=size, lines=True)
+        return page.body, page.count, page.last_seq
+
+    async for body in _paged(read, where, limit):
+        yield body
 
 
 async def iter_events(
     engine: AsyncEngine, where: EventFilter, *, limit: int | None = None
 ) -> AsyncIterator[dict[str, Any]]:
     """Every matching record in seq order, read page by page so memory stays flat."""
-    since = where.since
-    remaining = limit
-    while remaining is None or remaining > 0:
-        page_size = _STREAM_PAGE if remaining is None else min(_STREAM_PAGE, remaining)
-        page = await list_events(
-            engine,
-            EventFilter(where.night, where.kind, where.weapon, where.region, since),
-            limit=page_size,
-        )
+
+    async def read(
+        page_where: EventFilter, size: int
+    ) -> tuple[list[dict[str, Any]], int, int | None]:
+        page = await list_events(engine, page_where, limit=size)
+        return page, len(page), page[-1]["seq"] if page else None
+
+    async for page in _paged(read, where, limit):
         for record in page:
             yield record
-        if len(page) < page_size:
-            return
-        since = page[-1]["seq"]
-        if remaining is not None:
-            remaining -= len(page)
 
 
 async def tally(
