@@ -87,16 +87,14 @@ def report(
     paced = paced and burst.updates_per_second <= UPDATES_PER_SECOND_LIMIT * RATE_TOLERANCE
     counted = burst.final == burst.expected and burst.acknowledged == burst.posted
     pages = " and ".join(str(run.pages) for run in runs)
-    rooms = [run for run in runs if run.pages == P95_PAGES and run.dom_ms]
-    rooms_p95 = percentile(rooms[0].dom_ms, 0.95) if rooms else math.nan
-    if rooms:
-        rooms_line = (
-            f"- POST to screen p95 ≤ {P95_LIMIT_MS:.0f} ms with {P95_PAGES} pages (issue 14): "
-            f"{verdict(rooms[0].missing == 0 and rooms_p95 <= P95_LIMIT_MS)} "
-            f"({rooms_p95:,.0f} ms).\n"
-        )
-    else:
-        rooms_line = ""
+    rooms_line = ""
+    for run in runs:
+        if run.pages == P95_PAGES and run.dom_ms:
+            p95 = percentile(run.dom_ms, 0.95)
+            rooms_line = (
+                f"- POST to screen p95 ≤ {P95_LIMIT_MS:.0f} ms with {P95_PAGES} pages (issue 14): "
+                f"{verdict(run.missing == 0 and p95 <= P95_LIMIT_MS)} ({p95:,.0f} ms).\n"
+            )
     if burst.longtasks_supported:
         longtask_line = (
             f"- longest main-thread task: **{longest:.0f} ms**; {len(burst.longtasks)} long "

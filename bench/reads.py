@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from bench.common import AUTH, OCCURRED_AT, percentile
-from bench.legitimate_client import LegitimateClient
+from bench.legitimate_client import PAUSE_SECONDS, LegitimateClient
 from bench.report import write_section
 from bench.server import running_server
 
@@ -97,7 +97,8 @@ def _section(figures: dict[str, Any], stored: int) -> str:
             "## Reads against writes (`bench/reads.py`)",
             "",
             f"{stored:,} events stored on SQLite, one worker. One client POSTs single events "
-            "one after another with 10 ms between them, in a process of its own "
+            f"one after another with {PAUSE_SECONDS * 1000:g} ms between them, in a process "
+            "of its own "
             f"(bench/legitimate_client.py), for {figures['seconds']:g} s alone "
             f"({len(unloaded)} POSTs), then as long while {READERS} "
             "anonymous clients page through every event (`GET /api/v1/events?limit=10000`, "
