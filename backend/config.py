@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # (over either, a stream opening a new one: HTTP 429); joining an open view is free.
     max_views: int = Field(default=32, ge=1)
     max_views_per_address: int = Field(default=8, ge=1)
+    # Websockets set up at once per worker, from handshake to first frame; the others wait
+    # their turn, so a burst of handshakes never queues ahead of ingest (stream_admission.py).
+    stream_setups_at_once: int = Field(default=4, ge=1)
     # How often each worker checks the database for commits it was not told about.
     hub_poll_interval: float = 1.0
     # Refused tokens (401s) one address may collect within the window before it gets 429s.

@@ -44,6 +44,43 @@ class RedactAccess(logging.Filter):
         return True
 
 
+# uvicorn's and websockets' lines for each websocket handshake, written to uvicorn.error at
+# INFO whatever --access-log says: an access log of streams, one or two lines a connection.
+_HANDSHAKE_LINES = frozenset(
+    {
+        '%s - "WebSocket %s" [accepted]',
+        '%s - "WebSocket %s" %d',
+        '%s - "WebSocket %s" 403',
+        "connection open",
+        "connection closed",
+    }
+)
+
+
+class WebSocketAccess(logging.Filter):
+    """On uvicorn.error: the per-handshake lines only with the access log, secrets blanked.
+
+    Without it a client reconnecting as fast as it is closed wrote two lines a connection
+    (a flood of 255 handshakes a second: 510 lines a second), and the target logged there
+    was the raw one, query string and all.
+    """
+
+    def __init__(self, *, access_log: bool = False) -> None:
+        super().__init__()
+        self.access_log = access_log
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop or redact a handshake line; pass every other record as it is."""
+        if record.msg not in _HANDSHAKE_LINES:
+            return True
+        if not self.access_log:
+            return False
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 2 and isinstance(args[1], str):
+            record.args = (args[0], redact_query(args[1]), *args[2:])
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per record; a traceback goes in "exception", not on extra lines."""
 
@@ -68,13 +105,17 @@ def _message(record: logging.LogRecord) -> str:
     return record.getMessage()
 
 
-def log_config(log_format: str) -> dict[str, Any]:
+def log_config(log_format: str, *, access_log: bool = False) -> dict[str, Any]:
     """uvicorn's log_config for the format: its own text one, or JSON for every logger."""
     from uvicorn.config import LOGGING_CONFIG
 
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
-    config["filters"] = {"redact": {"()": "backend.logs.RedactAccess"}}
+    config["filters"] = {
+        "redact": {"()": "backend.logs.RedactAccess"},
+        "websocket_access": {"()": "backend.logs.WebSocketAccess", "access_log": access_log},
+    }
     config["loggers"]["uvicorn.access"]["filters"] = ["redact"]
+    config["loggers"]["uvicorn.error"]["filters"] = ["websocket_access"]
     if log_format == "json":
         json_formatter = {"()": "backend.logs.JsonFormatter"}
         config["formatters"] = {"default": json_formatter, "access": json_formatter}

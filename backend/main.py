@@ -28,6 +28,7 @@ from backend.api.middleware.headers import SecurityHeaders
 from backend.api.middleware.hosts import allowed_hosts
 from backend.api.middleware.page_guard import PageGuard
 from backend.api.middleware.request_id import RequestId
+from backend.api.middleware.stream_admission import StreamAdmission
 from backend.api.middleware.stream_limit import StreamLimit
 from backend.api.middleware.throttle import FailedTokenThrottle
 from backend.api.middleware.view_limit import ViewLimit
@@ -138,6 +139,8 @@ def create_app(
     )
     app.add_middleware(StreamLimit, per_client=settings.max_streams_per_client)
     app.add_middleware(OpenConnections)
+    # Past the token check (a refusal never waits), ahead of every other stream middleware.
+    app.add_middleware(StreamAdmission, at_once=settings.stream_setups_at_once)
     # Outermost: no route, ingest fast path included, is reached unchecked.
     app.add_middleware(AccessControl, settings=settings)
     # Sees every 401, whoever answered it.

@@ -133,7 +133,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         access_log=args.access_log,
         log_level="info",
-        log_config=log_config(settings.log_format),
+        log_config=log_config(settings.log_format, access_log=args.access_log),
         # uvicorn's websockets-sansio protocol, plus a writer of shared pre-encoded frames for
         # live-stream fan-out (backend/stream/ws_protocol.py).
         ws="backend.stream.ws_protocol:StreamWebSocketProtocol",

@@ -105,8 +105,13 @@ class StreamSession:
                     await self._deliver(batch)
 
     async def _start(self, since: int | None) -> None:
+        # A fresh viewer needs no look at the store's cursor: a burst of them (every screen
+        # after a restart) would queue one query each for nothing.
+        if since is None:
+            await self._snapshot()
+            return
         latest = await latest_cursor(self._engine)
-        if since is None or since > latest or latest - since > SNAPSHOT_GAP:
+        if since > latest or latest - since > SNAPSHOT_GAP:
             await self._snapshot()
         else:
             self.sent = since

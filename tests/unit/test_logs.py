@@ -7,7 +7,14 @@ import sys
 
 import orjson
 
-from backend.logs import REQUEST_ID, JsonFormatter, RedactAccess, log_config, redact_query
+from backend.logs import (
+    REQUEST_ID,
+    JsonFormatter,
+    RedactAccess,
+    WebSocketAccess,
+    log_config,
+    redact_query,
+)
 
 
 def _record(name: str, msg: str, args: tuple[object, ...]) -> logging.LogRecord:
@@ -56,6 +63,28 @@ def test_a_traceback_stays_on_the_one_line() -> None:
     text = JsonFormatter().format(record)
     assert "\n" not in text
     assert "ValueError: boom" in orjson.loads(text)["exception"]
+
+
+def test_websocket_handshake_lines_follow_the_access_log_with_secrets_blanked() -> None:
+    accepted = ('%s - "WebSocket %s" [accepted]', ("1.2.3.4:5", "/api/v1/stream?token=t"))
+    lines = [accepted, ("connection open", ()), ("connection closed", ())]
+    quiet = WebSocketAccess(access_log=False)
+    assert not any(quiet.filter(_record("uvicorn.error", msg, args)) for msg, args in lines)
+    logged = WebSocketAccess(access_log=True)
+    record = _record("uvicorn.error", *accepted)
+    assert logged.filter(record)
+    assert record.getMessage() == '1.2.3.4:5 - "WebSocket /api/v1/stream?token=redacted" [accepted]'
+    # Everything else uvicorn says (startup, errors) passes untouched either way.
+    other = _record("uvicorn.error", "Exception in ASGI application\n", ())
+    assert quiet.filter(other)
+    assert other.getMessage() == "Exception in ASGI application\n"
+
+
+def test_uvicorn_error_carries_the_handshake_filter_for_the_access_log_setting() -> None:
+    for access_log in (False, True):
+        config = log_config("text", access_log=access_log)
+        assert config["loggers"]["uvicorn.error"]["filters"] == ["websocket_access"]
+        assert config["filters"]["websocket_access"]["access_log"] is access_log
 
 
 def test_text_is_the_default_and_json_covers_every_logger() -> None:
