@@ -33,14 +33,20 @@ def redact_query(target: str) -> str:
     return path + "?" + _SECRET_PARAM.sub(r"\1\2=redacted", query)
 
 
+def _redact_target(record: logging.LogRecord, index: int) -> None:
+    """Blank the secrets of the request target a record carries as args[index]."""
+    args = record.args
+    target = args[index] if isinstance(args, tuple) and len(args) > index else None
+    if isinstance(args, tuple) and isinstance(target, str):
+        record.args = (*args[:index], redact_query(target), *args[index + 1 :])
+
+
 class RedactAccess(logging.Filter):
     """On uvicorn.access: its records' targets (args[2]) with the secrets blanked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the target in place; never drops a record."""
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], redact_query(args[2]), *args[3:])
+        _redact_target(record, 2)
         return True
 
 
@@ -75,9 +81,7 @@ class WebSocketAccess(logging.Filter):
             return True
         if not self.access_log:
             return False
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 2 and isinstance(args[1], str):
-            record.args = (args[0], redact_query(args[1]), *args[2:])
+        _redact_target(record, 1)
         return True
 
 
