@@ -23,6 +23,12 @@
   var lastEventAt = null;
   var lang = document.documentElement.lang || "en";
   var texts = {};
+  // Dash renders the layout some hundreds of milliseconds after this script runs (its
+  // scripts are parsed and run first, then it fetches the layout). The socket opens at once
+  // so the server builds the night's first view meanwhile; what arrives before the
+  // elements exist waits here.
+  var ready = false;
+  var early = [];
 
   function readTexts() {
     var holder = document.getElementById("page-texts");
@@ -173,6 +179,47 @@
     return scheme + window.location.host + "/dashboard/stream" + query;
   }
 
+  // The picker's options are every night in the store (1,500 and more over the war), and
+  // the dropdown indexes them for its search as they are set: a task of 0.1-0.2 s, which
+  // held the night's first drawing back. The night shown is set at once; the others once
+  // the night is on screen (the frame after its first drawing), or when the picker is
+  // touched before that.
+  var pickerOptions = null;
+  var pickerFilled = false;
+
+  function showPicker(picker) {
+    shownNight = picker.value;
+    var current = (picker.options || []).filter(function (option) {
+      return option.value === picker.value;
+    });
+    var first = pickerOptions === null;
+    pickerOptions = picker.options || [];
+    if (!first || pickerFilled) {
+      pickerFilled = true;
+      setProps("night-picker", picker);
+      return;
+    }
+    setProps("night-picker", { value: picker.value, options: current });
+  }
+
+  function fillPicker() {
+    if (pickerOptions !== null && !pickerFilled) {
+      pickerFilled = true;
+      setProps("night-picker", { options: pickerOptions });
+    }
+  }
+
+  function onPickerTouched(event) {
+    if (event.target instanceof Element && event.target.closest(".night-picker-wrap")) {
+      fillPicker();
+    }
+  }
+
+  // Capture phase: the options are in place before the dropdown opens on this same event.
+  document.addEventListener("pointerdown", onPickerTouched, true);
+  document.addEventListener("focusin", onPickerTouched, true);
+  document.addEventListener("keydown", onPickerTouched, true);
+
   function apply(message) {
     if (message.type === "gone" && window.skywatchReplay) {
       window.skywatchReplay.gone();
@@ -187,8 +234,7 @@
       archive = !message.live;
     }
     if (message.picker) {
-      shownNight = message.picker.value;
-      setProps("night-picker", message.picker);
+      showPicker(message.picker);
     }
     var props = message.props || {};
     Object.keys(props).forEach(function (id) {
@@ -261,6 +307,9 @@
       setProps(id, value);
     });
     unhideFocusTargets();
+    if (!pickerFilled && pickerOptions !== null) {
+      window.requestAnimationFrame(function () { window.setTimeout(fillPicker, 0); });
+    }
     // The page shows everything up to this seq only now (tests and tools wait on it).
     window.skywatch.lastSeq = heavySeq;
     window.skywatch.updates += 1;
@@ -276,22 +325,40 @@
     };
     socket.onmessage = function (event) {
       lastMessageAt = Date.now();
-      // The message first: it says whether the night shown is live or the archive.
-      apply(JSON.parse(event.data));
-      showStatus("live");
+      whenReady(function () { receive(event.data); });
     };
     socket.onclose = function (event) {
       socket = null;
-      if (event.code === CLOSE_NO_SESSION && window.skywatchReplay) {
-        // A session that does not exist will not exist on retry either.
-        window.skywatchReplay.gone();
-        showStatus("offline");
-        return;
-      }
-      showStatus(navigator.onLine ? "reconnecting" : "offline");
-      window.setTimeout(connect, backoff);
-      backoff = Math.min(backoff * 2, RECONNECT_MAX_MS);
+      whenReady(function () { closed(event); });
     };
+  }
+
+  // What the socket brings before the page's elements exist is handled once they do, in
+  // the order it came.
+  function whenReady(handle) {
+    if (ready) {
+      handle();
+    } else {
+      early.push(handle);
+    }
+  }
+
+  function closed(event) {
+    if (event.code === CLOSE_NO_SESSION && window.skywatchReplay) {
+      // A session that does not exist will not exist on retry either.
+      window.skywatchReplay.gone();
+      showStatus("offline");
+      return;
+    }
+    showStatus(navigator.onLine ? "reconnecting" : "offline");
+    window.setTimeout(connect, backoff);
+    backoff = Math.min(backoff * 2, RECONNECT_MAX_MS);
+  }
+
+  function receive(data) {
+    // The message first: it says whether the night shown is live or the archive.
+    apply(JSON.parse(data));
+    showStatus("live");
   }
 
   function watchdog() {
@@ -334,7 +401,10 @@
     kyivClock = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", {
       timeZone: "Europe/Kyiv", hour: "2-digit", minute: "2-digit", second: "2-digit",
     });
-    connect();
+    ready = true;
+    var waiting = early;
+    early = [];
+    waiting.forEach(function (handle) { handle(); });
     if (!replayId) {
       // In a replay the clock shows the replay's time, sent by the server.
       tick();
@@ -380,5 +450,6 @@
     // An unattended wall screen: no controls to show.
     document.body.classList.add("wall-mode");
   }
+  connect();
   start();
 })();
