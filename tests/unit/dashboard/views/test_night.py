@@ -7,6 +7,7 @@ import contextlib
 import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import orjson
 import pytest
@@ -14,7 +15,9 @@ import pytest
 from backend.domain.records import to_row
 from backend.domain.schemas import EventIn
 from dashboard.alert_map import ALERT
+from dashboard.render import Props, render
 from dashboard.source import ServiceSource
+from dashboard.views import night as night_views
 from dashboard.views.night import NightViews
 from dashboard.views.shared import TIMELINE_INTERVAL, Viewer
 from tests.helpers.rig import Rig
@@ -124,6 +127,34 @@ async def test_the_timeline_follows_every_five_seconds_and_catches_up(
     # The last figure shows the last state: all 12 launches in the one 10-minute bin.
     final = orjson.loads(view.full_message())["props"]["timeline"]["figure"]
     assert 12 in final["data"][0]["y"]
+
+
+async def test_a_past_night_with_nothing_new_is_not_rendered_again(
+    rig: Rig, views: NightViews, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reports are read every 0.1 s here: each read that finds them unchanged, and every
+    # event of another night, leaves the view as it was, unrendered.
+    monkeypatch.setattr(night_views, "REPORTS_POLL_SECONDS", 0.1)
+    await rig.post(3)
+    view = await views.get(NIGHT)
+    viewer = view.attach()
+    rendered: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Props:
+        rendered.append(1)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(night_views, "render", counted)
+    await asyncio.sleep(1.5)  # past the figures' owed redraws after the load
+    rendered.clear()
+    await rig.post(2, fields={"occurred_at": "2025-07-10T22:00:00Z"})
+    await asyncio.sleep(1.0)
+    assert rendered == []
+    assert await viewer.next(0) == []
+    # A new event of this night is rendered and sent as before.
+    await rig.post(1)
+    assert await next_counter(viewer, "count-drones-launched") == "4"
+    assert rendered
 
 
 async def test_a_retraction_reloads_the_night(rig: Rig, views: NightViews) -> None:
