@@ -189,16 +189,12 @@
 
   function showPicker(picker) {
     shownNight = picker.value;
-    var current = (picker.options || []).filter(function (option) {
-      return option.value === picker.value;
-    });
-    var first = pickerOptions === null;
     pickerOptions = picker.options || [];
-    if (!first || pickerFilled) {
-      pickerFilled = true;
+    if (pickerFilled) {
       setProps("night-picker", picker);
       return;
     }
+    var current = pickerOptions.filter(function (option) { return option.value === picker.value; });
     setProps("night-picker", { value: picker.value, options: current });
   }
 
