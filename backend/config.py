@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # and a websocket message from a client over this many bytes closes it (1009): the
     # service never reads what clients send on a stream.
     ws_max_bytes: int = Field(default=16 * 1024, ge=1024)
+    # An address that breaks that rule (or sends a malformed frame) may open no new stream
+    # for this many seconds (429 to its handshakes; 0: no bans; backend/server/stream_bans.py).
+    ws_ban_seconds: float = Field(default=30.0, ge=0)
     # A replay session unused (no read, control or stream) this long is gone (404), and one
     # address may create at most max_replays_per_address within the window (429).
     replay_idle_seconds: float = Field(default=24 * 3600.0, gt=0)

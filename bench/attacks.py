@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bench.common import BENCH_TOKEN
 from bench.legitimate_client import LegitimateClient
@@ -106,6 +106,8 @@ async def _fragments(port: int) -> tuple[int, int]:
     url = f"ws://127.0.0.1:{port}/api/v1/stream?night=2025-07-04"
 
     async def one() -> int | None:
+        """The close code of one stream, or 429 when its handshake was refused (a ban)."""
+
         async def pieces() -> object:
             for _ in range(64):
                 yield "f" * 65536
@@ -118,11 +120,13 @@ async def _fragments(port: int) -> tuple[int, int]:
                     await ws.send(pieces())  # type: ignore[arg-type]
                     await asyncio.wait_for(ws.recv(), 10)
             return ws.close_code
+        except InvalidStatus as refused:
+            return refused.response.status_code
         except (OSError, TimeoutError, ConnectionClosed):
             return None
 
     codes = await asyncio.gather(*(one() for _ in range(150)))
-    closed = sum(1 for code in codes if code in (1009, 1006))
+    closed = sum(1 for code in codes if code in (1009, 1006, 429))
     return closed, len(codes)
 
 
@@ -182,7 +186,7 @@ ATTACKS: list[tuple[str, Attack, tuple[str, ...]]] = [
     ("waves of 20 unfinished 32 MiB heads", sustained(_heads, "refused (431 or closed)"), ()),
     (
         "waves of 150 never-finished fragmented websocket messages",
-        sustained(_fragments, "closed (1009) before 4 MiB"),
+        sustained(_fragments, "closed (1009) before 4 MiB, or refused (429)"),
         (),
     ),
     ("slowloris: 1,100 heads, a byte every 5 s, ulimit -n 1024", _slowloris, ("1024",)),

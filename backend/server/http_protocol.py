@@ -21,6 +21,8 @@ cancelled by any data), and so is a chunked body that never ends. h11 enforces t
   request in progress (idle keep-alive, or still sending its head): requests that complete
   keep their place, and a thousand slow heads cannot lock the door. Only when every
   connection is busy is the newcomer refused (503).
+- Stream bans: a websocket handshake from an address that broke the websocket protocol
+  lately is answered 429 with Retry-After before any websocket is set up (stream_bans.py).
 """
 
 from __future__ import annotations
@@ -33,20 +35,24 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from backend.server.limits import ConnectionLimits, process_limits
+from backend.server.stream_bans import StreamBans, process_stream_bans
 
 _REASONS = {
     408: b"Request Timeout",
+    429: b"Too Many Requests",
     431: b"Request Header Fields Too Large",
     503: b"Service Unavailable",
 }
 
 
-def refusal(status: int, detail: str) -> bytes:
+def refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:
     """A whole HTTP/1.1 answer with a JSON error body that closes the connection."""
     body = b'{"detail": "' + detail.encode("ascii") + b'"}'
+    retry = b"" if retry_after is None else b"retry-after: %d\r\n" % retry_after
     return b"".join(
         (
             b"HTTP/1.1 %d %s\r\n" % (status, _REASONS[status]),
+            retry,
             b"content-type: application/json\r\n",
             b"content-length: %d\r\n" % len(body),
             b"connection: close\r\n",
@@ -66,6 +72,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits: ConnectionLimits = process_limits()
+        self.bans: StreamBans = process_stream_bans()
         self._head_timer: asyncio.TimerHandle | None = None
         self._body_timer: asyncio.TimerHandle | None = None
         self._head_open = True
@@ -100,7 +107,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             if self._should_upgrade():
-                self.handle_websocket_upgrade()
+                self._upgrade_unless_banned()
             else:
                 self._unsupported_upgrade_warning()
             return
@@ -119,6 +126,14 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._head_bytes += len(data)
         if self._head_bytes > self.limits.max_header_bytes:
             self._refuse_head()
+
+    def _upgrade_unless_banned(self) -> None:
+        address = self.client[0] if self.client else ""
+        wait = self.bans.retry_after(address)
+        if wait:
+            self._refuse(429, "this address broke the websocket protocol; retry later", wait)
+            return
+        self.handle_websocket_upgrade()
 
     def handle_websocket_upgrade(self) -> None:
         """The websocket protocol takes over the connection (and its own limits)."""
@@ -213,10 +228,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _refuse_head(self) -> None:
         self._refuse(431, f"request head over {self.limits.max_header_bytes} bytes")
 
-    def _refuse(self, status: int, detail: str) -> None:
+    def _refuse(self, status: int, detail: str, retry_after: int | None = None) -> None:
         self._cancel_timers()
         if not self._in_progress():
-            self.transport.write(refusal(status, detail))
+            self.transport.write(refusal(status, detail, retry_after))
         self.transport.close()
 
     def _cancel_timers(self) -> None:

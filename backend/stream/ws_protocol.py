@@ -4,7 +4,9 @@ ASGI sends each message through the application's and uvicorn's send wrappers, w
 a websocket frame per message and per client. A live-stream batch goes to a thousand clients
 as the same bytes (server frames are not masked), so the stream writes them straight to the
 transport instead, through the writer this protocol puts in the connection's scope under
-FRAME_WRITER. Everything else (handshake, pings and pongs, close, reading) stays uvicorn's.
+FRAME_WRITER. Everything else (handshake, pings and pongs, close, reading) stays uvicorn's,
+but that a client breaking the protocol (a message over SKYWATCH_WS_MAX_BYTES, a malformed
+frame) has its address banned from new streams for a while (backend/server/stream_bans.py).
 
 What the writer relies on, and why it is safe:
 
@@ -29,9 +31,11 @@ import logging
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import CloseCode
 from websockets.http11 import Request
 from websockets.protocol import State
 
+from backend.server.stream_bans import process_stream_bans
 from backend.stream.session import FRAME_WRITER
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,15 @@ class StreamWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.conn.extensions:
             return  # permessage-deflate: frames differ per connection
         scope.setdefault("extensions", {})[FRAME_WRITER] = self
+
+    def handle_parser_exception(self) -> None:
+        """Close as uvicorn does, and keep the offending address from new streams."""
+        closing = self.conn.close_sent
+        # 1006 is a connection cut mid-frame: a network's doing as often as a client's.
+        if closing is not None and closing.code != CloseCode.ABNORMAL_CLOSURE:
+            address = self.client[0] if self.client else ""
+            process_stream_bans().ban(address, f"closed {int(closing.code)}")
+        super().handle_parser_exception()
 
     def write_frame(self, frame: bytes) -> bool:
         """Write one complete server frame now; False (nothing written) if it must wait.

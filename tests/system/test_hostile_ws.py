@@ -2,7 +2,8 @@
 
 The service never reads what a client sends on a stream but its close, so a message over
 SKYWATCH_WS_MAX_BYTES closes the connection (1009) before it is held; a handshake naming an
-absurd replay session is closed with 4004 and a short reason, not a traceback.
+absurd replay session is closed with 4004 and a short reason, not a traceback; an address
+that broke the rule is refused new streams (429) for SKYWATCH_WS_BAN_SECONDS.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.helpers.attack import PeakRss, rss_mb
+from tests.helpers.server_events import launches, post
 from tests.helpers.server_process import ServerProcess, sqlite_server
 
 WS_LIMIT = 8 * 1024
@@ -29,8 +31,11 @@ GROWTH_BOUND_MB = 50.0
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A server taking client websocket messages of at most 8 KiB."""
-    process = sqlite_server(tmp_path, "ws", SKYWATCH_WS_MAX_BYTES=str(WS_LIMIT))
+    """A server taking client websocket messages of at most 8 KiB, banning no one for them
+    (so that one test may break the rule many times; the bans have a test of their own)."""
+    process = sqlite_server(
+        tmp_path, "ws", SKYWATCH_WS_MAX_BYTES=str(WS_LIMIT), SKYWATCH_WS_BAN_SECONDS="0"
+    )
     try:
         process.start()
         yield process
@@ -94,6 +99,52 @@ async def test_a_fragmented_message_over_the_limit_closes_the_stream(
         with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(ws.recv(), 10)
     assert ws.close_code == 1009
+
+
+async def test_an_address_that_broke_the_rule_opens_no_new_stream_for_a_while(
+    tmp_path: Path,
+) -> None:
+    banned = sqlite_server(
+        tmp_path, "bans", SKYWATCH_WS_MAX_BYTES=str(WS_LIMIT), SKYWATCH_WS_BAN_SECONDS="2"
+    )
+    banned.start()
+    try:
+        url = f"ws://127.0.0.1:{banned.port}{STREAM}"
+        async with connect(url) as watcher:
+            await watcher.recv()
+            async with connect(url) as offender:
+                await offender.recv()
+                await offender.send("x" * (WS_LIMIT + 1))
+                with pytest.raises(ConnectionClosed):
+                    await asyncio.wait_for(offender.recv(), 10)
+            assert offender.close_code == 1009
+            # Refused before any websocket is set up, with the wait named.
+            with pytest.raises(InvalidStatus) as refused:
+                await connect(url, open_timeout=10)
+            answer = refused.value.response
+            assert answer.status_code == 429
+            assert 1 <= int(answer.headers["Retry-After"]) <= 2
+            # Its HTTP requests are served, and its stream already open stays live.
+            post(banned, launches(1))
+            assert "drone" in str(await asyncio.wait_for(watcher.recv(), 10))
+        # Once the ban is over, the address opens streams again.
+        reopened = None
+        statuses = []
+        for _ in range(200):
+            try:
+                reopened = await connect(url, open_timeout=10)
+                break
+            except InvalidStatus as still:
+                statuses.append(still.response.status_code)
+                await asyncio.sleep(0.1)
+        assert reopened is not None
+        assert set(statuses) <= {429}
+        await reopened.recv()
+        await reopened.close()
+        # One line when the ban began, none per refused handshake.
+        assert banned.log_text().count("broke the websocket protocol") == 1
+    finally:
+        banned.stop()
 
 
 @pytest.mark.parametrize("length", [200, 3000])
