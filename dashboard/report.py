@@ -1,6 +1,6 @@
 """The briefing report: one self-contained HTML file of a night, for people not in the room.
 
-Plotly's script is inlined (the page's own cartesian bundle, 1.5 MB: dashboard/plotly_bundle.py),
+Plotly's script is inlined (the page's own basic bundle, 1.2 MB: dashboard/plotly_bundle.py),
 so the file opens anywhere with nothing fetched;
 the figures and the table come from the same functions as the live page. It speaks the
 page's languages (`?lang=`), gives every time in Kyiv time, and prints light

@@ -29,6 +29,7 @@
   // elements exist waits here.
   var ready = false;
   var early = [];
+  var startClock = null;
 
   function readTexts() {
     var holder = document.getElementById("page-texts");
@@ -205,6 +206,26 @@
     }
   }
 
+  // Indexing the options for the picker's search is a long task: it waits for the map to
+  // be drawn (Plotly draws it some frames after its figure is set), at most this many
+  // frames.
+  var PICKER_WAIT_FRAMES = 120;
+
+  function chartsDrawn() {
+    // The map is the last and largest drawing (the placeholder figures have no traces).
+    return document.querySelector("#city-map .scatterlayer .trace") !== null;
+  }
+
+  function fillPickerOnceDrawn(frames) {
+    window.requestAnimationFrame(function () {
+      if (frames > 0 && !chartsDrawn()) {
+        fillPickerOnceDrawn(frames - 1);
+        return;
+      }
+      window.setTimeout(fillPicker, 0);
+    });
+  }
+
   function onPickerTouched(event) {
     if (event.target instanceof Element && event.target.closest(".night-picker-wrap")) {
       fillPicker();
@@ -233,10 +254,13 @@
       showPicker(message.picker);
     }
     var props = message.props || {};
+    var first = !window.skywatch.updates;
     Object.keys(props).forEach(function (id) {
       var value = props[id];
-      if (value.figure || value.data) {
-        // Merged into what is pending: a page that falls behind draws the latest once.
+      // Merged into what is pending: a page that falls behind draws the latest once.
+      if (value.figure && !first && !replayId) {
+        figures[id] = Object.assign(figures[id] || {}, value);
+      } else if (value.figure || value.data) {
         heavy[id] = Object.assign(heavy[id] || {}, value);
       } else {
         setProps(id, value);
@@ -249,7 +273,11 @@
     if (!heavyDue) {
       heavyDue = true;
       // The night's first drawing is what the viewer waits for: at once.
-      window.setTimeout(applyHeavy, window.skywatch.updates ? HEAVY_DELAY_MS : 0);
+      window.setTimeout(applyHeavy, first ? 0 : HEAVY_DELAY_MS);
+    }
+    if (!figuresDue && Object.keys(figures).length) {
+      figuresDue = true;
+      window.setTimeout(applyFigures, HEAVY_DELAY_MS + Math.random() * FIGURE_SPREAD_MS);
     }
   }
 
@@ -262,9 +290,19 @@
   // redraws its charts at once competes for the cores with the others' counters. Later by
   // a fraction of a second, nobody sees the charts wait; a headline figure waiting is seen.
   var HEAVY_DELAY_MS = 150;
+  // A live night's charts change on the server's cadence (the map at most once a second,
+  // the timeline every 5 s), and every screen gets the change at the same instant: a room
+  // of screens on one machine redrew all its charts at once, and the counters of an event
+  // arriving then waited behind all of them. Each page draws a later chart change at a
+  // moment of its own within this window, so those redraws no longer pile up. The first
+  // drawing, tables and counters are not delayed; nor is a replay, whose screens follow the
+  // presenter together.
+  var FIGURE_SPREAD_MS = 1000;
   var heavy = {};
   var heavySeq = 0;
   var heavyDue = false;
+  var figures = {};
+  var figuresDue = false;
 
   // The tables' rows, as text (layout.py rows_table): the columns are the table's own.
   function renderRows(table, rows) {
@@ -290,6 +328,39 @@
     heavyDue = false;
     var pending = heavy;
     heavy = {};
+    draw(pending);
+    unhideFocusTargets();
+    if (!pickerFilled && pickerOptions !== null) {
+      fillPickerOnceDrawn(PICKER_WAIT_FRAMES);
+    }
+    drawn();
+  }
+
+  function applyFigures() {
+    figuresDue = false;
+    var pending = figures;
+    figures = {};
+    draw(pending);
+    drawn();
+  }
+
+  // The page shows everything up to the latest seq only once nothing waits to be drawn
+  // (tests and tools wait on it).
+  function drawn() {
+    if (heavyDue || figuresDue) {
+      return;
+    }
+    window.skywatch.lastSeq = heavySeq;
+    window.skywatch.updates += 1;
+    if (startClock) {
+      // After the frame that shows the drawing.
+      window.requestAnimationFrame(function () {
+        window.setTimeout(function () { if (startClock) { startClock(); } }, 0);
+      });
+    }
+  }
+
+  function draw(pending) {
     Object.keys(pending).forEach(function (id) {
       var value = pending[id];
       var table = document.getElementById(id);
@@ -302,13 +373,6 @@
       }
       setProps(id, value);
     });
-    unhideFocusTargets();
-    if (!pickerFilled && pickerOptions !== null) {
-      window.requestAnimationFrame(function () { window.setTimeout(fillPicker, 0); });
-    }
-    // The page shows everything up to this seq only now (tests and tools wait on it).
-    window.skywatch.lastSeq = heavySeq;
-    window.skywatch.updates += 1;
   }
 
   function connect() {
@@ -367,14 +431,16 @@
     }
   }
 
-  var kyivClock = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", {
-    timeZone: "Europe/Kyiv",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  });
+  // Made at the first tick: a page's first Intl formatter loads the time-zone data (tens
+  // of milliseconds), which the night's first drawing need not wait for.
+  var kyivClock = null;
 
   function tick() {
+    if (kyivClock === null) {
+      kyivClock = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", {
+        timeZone: "Europe/Kyiv", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      });
+    }
     // Every second on every page: written as text, not through Dash, whose store and React
     // render cost ten times the text itself. The server never sets this element on the
     // live night (a replay's clock is the server's, and this tick does not run there).
@@ -394,17 +460,22 @@
       return;
     }
     readTexts();
-    kyivClock = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", {
-      timeZone: "Europe/Kyiv", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    });
     ready = true;
     var waiting = early;
     early = [];
     waiting.forEach(function (handle) { handle(); });
     if (!replayId) {
-      // In a replay the clock shows the replay's time, sent by the server.
-      tick();
-      window.setInterval(tick, 1000);
+      // In a replay the clock shows the replay's time, sent by the server. The clock
+      // starts once the night is first drawn, or after a second without a view.
+      startClock = function () {
+        startClock = null;
+        tick();
+        window.setInterval(tick, 1000);
+      };
+      window.setTimeout(function () { if (startClock) { startClock(); } }, 1000);
+      if (window.skywatch.updates) {
+        startClock();
+      }
     }
     window.setInterval(watchdog, 2000);
     window.addEventListener("online", function () { watchdog(); });

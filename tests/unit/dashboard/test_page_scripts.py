@@ -1,24 +1,36 @@
-"""The page's scripts: Dash's own without its ES5 polyfill, and regenerator-runtime before
-Dash's renderer (its lazy loader of the graph and dropdown calls `regeneratorRuntime`)."""
+"""The page's scripts: Dash's own without its ES5 polyfill and its DataTable (no layout holds
+one), and regenerator-runtime before Dash's renderer (its lazy loader of the graph and
+dropdown calls `regeneratorRuntime`)."""
 
 from __future__ import annotations
 
 import re
 
+from dash import dash_table
 from fastapi.testclient import TestClient
 
-from dashboard.page_scripts import without_polyfill
+from dashboard.page_scripts import without_unused
 
+REACT = '<script src="/_dash-component-suites/dash/deps/react@18.v4_4_1m1.3.1.min.js"></script>'
 DASH_TAGS = (
     '<script src="/_dash-component-suites/dash/deps/polyfill@7.v4_4_1m1.12.1.min.js"></script>\n'
-    '<script src="/_dash-component-suites/dash/deps/react@18.v4_4_1m1.3.1.min.js"></script>'
+    f"{REACT}\n"
+    '<script src="/_dash-component-suites/dash/dash_table/bundle.v7_4_1m1.js"></script>'
 )
 
 
-def test_only_the_polyfills_tag_is_left_out() -> None:
-    assert without_polyfill(DASH_TAGS) == (
-        '<script src="/_dash-component-suites/dash/deps/react@18.v4_4_1m1.3.1.min.js"></script>'
-    )
+def test_only_the_polyfills_and_the_datatables_tags_are_left_out() -> None:
+    assert without_unused(DASH_TAGS) == REACT + "\n"
+
+
+def test_no_page_layout_holds_a_datatable(client: TestClient) -> None:
+    for query in ("", "?night=2025-07-04", "?night=2025-07-04&lang=uk"):
+        layout = client.get(f"/_dash-layout{query}")
+        assert layout.status_code == 200
+        components = layout.text.replace(" ", "")
+        assert '"namespace":"dash_html_components"' in components
+        assert '"namespace":"dash_table"' not in components
+    assert dash_table.DataTable._namespace == "dash_table"
 
 
 def test_the_served_page_loads_no_polyfill_and_the_runtime_before_dashs_renderer(
@@ -28,7 +40,7 @@ def test_the_served_page_loads_no_polyfill_and_the_runtime_before_dashs_renderer
     assert page.status_code == 200
     sources = re.findall(r'<script src="([^"]+)"', page.text)
     assert sources, "the page names its scripts"
-    assert not [src for src in sources if "polyfill" in src]
+    assert not [src for src in sources if "polyfill" in src or "dash_table" in src]
     runtime = next(i for i, src in enumerate(sources) if "regenerator-runtime" in src)
     renderer = next(i for i, src in enumerate(sources) if "dash_renderer" in src)
     assert runtime < renderer

@@ -11,7 +11,7 @@ def test_the_bundle_is_plotly_pythons_own_plotly_js_version() -> None:
     # Upgrading plotly (Python) without the bundle would draw with an older plotly.js.
     version = get_plotlyjs_version()
     assert f"-{version}.min.js" in BUNDLE
-    assert f"plotly.js (cartesian - minified) v{version}" in plotly_script()[:200]
+    assert f"plotly.js (basic - minified) v{version}" in plotly_script()[:200]
 
 
 def test_the_bundle_can_be_inlined_in_a_script_element() -> None:
