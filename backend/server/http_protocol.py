@@ -22,7 +22,8 @@ cancelled by any data), and so is a chunked body that never ends. h11 enforces t
   keep their place, and a thousand slow heads cannot lock the door. Only when every
   connection is busy is the newcomer refused (503).
 - Stream bans: a websocket handshake from an address that broke the websocket protocol
-  lately is answered 429 with Retry-After before any websocket is set up (stream_bans.py).
+  lately is answered 429 with Retry-After, a second later, before any websocket is set up
+  (stream_bans.py).
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ def refusal(status: int, detail: str, retry_after: int | None = None) -> bytes:
             body,
         )
     )
+
+
+# Seconds a handshake from a banned address waits for its 429 (stream_bans.py).
+BANNED_ANSWER_DELAY = 1.0
 
 
 class HeadTooLargeError(Exception):
@@ -130,10 +135,21 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _upgrade_unless_banned(self) -> None:
         address = self.client[0] if self.client else ""
         wait = self.bans.retry_after(address)
-        if wait:
-            self._refuse(429, "this address broke the websocket protocol; retry later", wait)
+        if not wait:
+            self.handle_websocket_upgrade()
             return
-        self.handle_websocket_upgrade()
+        # Answered after a pause, nothing more read meanwhile: an attacker who reconnects as
+        # soon as refused makes the worker accept a few hundred connections a second, not
+        # thousands. The held connection is idle, so the cap on connections sheds it first.
+        self._cancel_timers()
+        self.transport.pause_reading()
+        self._head_timer = self.loop.call_later(BANNED_ANSWER_DELAY, self._refuse_banned, address)
+
+    def _refuse_banned(self, address: str) -> None:
+        if self.transport.is_closing():
+            return
+        wait = max(1, self.bans.retry_after(address))
+        self._refuse(429, "this address broke the websocket protocol; retry later", wait)
 
     def handle_websocket_upgrade(self) -> None:
         """The websocket protocol takes over the connection (and its own limits)."""

@@ -6,8 +6,9 @@ attacker's. Closing that one connection bounds memory, but a flood of such conne
 each reconnecting at once, makes the worker spend its time on handshakes and snapshots ahead
 of ingest (docs/reliability.md, "Attacks"). So after a violation the address's next
 websocket handshakes are refused with 429 before any websocket is set up: no handshake, no
-snapshot, no frame read. Its HTTP requests are untouched (the same address may be a writer),
-and its streams already open stay open.
+snapshot, no frame read, and a second late (http_protocol.py), so that an attacker who
+reconnects the moment it is refused no longer sets the pace. Its HTTP requests are
+untouched (the same address may be a writer), and its streams already open stay open.
 
 Keyed by the peer address (`skywatch serve` trusts no forwarding headers): behind a proxy
 every viewer shares the proxy's address, so there set SKYWATCH_WS_BAN_SECONDS=0 and limit in
