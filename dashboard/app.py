@@ -40,7 +40,7 @@ from dashboard.i18n import language_of
 from dashboard.layout import layout
 from dashboard.official import official_view
 from dashboard.page_language import remember, request_language
-from dashboard.page_scripts import without_unused
+from dashboard.page_scripts import preloads, without_unused
 from dashboard.report import report_html
 from dashboard.report_sections import ReportSources
 from dashboard.source import ServiceSource
@@ -62,10 +62,12 @@ class _DashServer(FastAPIDashServer):  # type: ignore[misc]  # Dash is untyped h
 
 class _Dash(Dash):  # type: ignore[misc]  # Dash is untyped here
     """Dash whose page names its language (`<html lang>`), the request's (page_language),
-    and loads neither Dash's ES5 polyfill nor its DataTable (page_scripts)."""
+    loads neither Dash's ES5 polyfill nor its DataTable, and asks at once for the dcc chunks
+    it would fetch later (page_scripts)."""
 
     def interpolate_index(self, **kwargs: object) -> str:
         kwargs["scripts"] = without_unused(str(kwargs["scripts"]))
+        kwargs["css"] = f"{kwargs['css']}\n{preloads(str(kwargs['scripts']))}"
         page: str = super().interpolate_index(**kwargs)
         return page.replace("<html>", f'<html lang="{request_language()}">', 1)
 

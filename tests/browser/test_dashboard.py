@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
+from dashboard.page_scripts import LAZY_CHUNKS
 from dashboard.plotly_bundle import BUNDLE
 from tests.helpers.counters import counters_from_stats
 from tests.helpers.pages import ARTIFACTS, WatchedPage, open_night
@@ -36,6 +37,9 @@ def test_page_loads_clean_and_fetches_nothing_from_outside(
     plotly = [url for url in watched_page.requests if "plotly" in url]
     assert len(plotly) == 1
     assert f"/assets/vendor/{BUNDLE}" in plotly[0]
+    # dcc's lazy chunks, preloaded with the page, are fetched once (the preload is used).
+    for chunk in LAZY_CHUNKS:
+        assert len([url for url in watched_page.requests if url.endswith(f"/{chunk}")]) == 1
     # Every trace the page draws is of a type the bundle has.
     bundled = page.evaluate("() => Object.keys(window.Plotly.PlotSchema.get().traces)")
     drawn = page.evaluate(DRAWN_TRACE_TYPES)

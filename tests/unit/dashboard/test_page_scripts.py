@@ -9,7 +9,7 @@ import re
 from dash import dash_table
 from fastapi.testclient import TestClient
 
-from dashboard.page_scripts import without_unused
+from dashboard.page_scripts import LAZY_CHUNKS, preloads, without_unused
 
 REACT = '<script src="/_dash-component-suites/dash/deps/react@18.v4_4_1m1.3.1.min.js"></script>'
 DASH_TAGS = (
@@ -47,3 +47,22 @@ def test_the_served_page_loads_no_polyfill_and_the_runtime_before_dashs_renderer
     script = client.get(sources[runtime])
     assert script.status_code == 200
     assert "regeneratorRuntime = runtime" in script.text
+
+
+def test_dccs_lazy_chunks_are_preloaded_from_beside_dccs_own_script() -> None:
+    dcc = '<script src="/app/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js">'
+    assert preloads(dcc).splitlines() == [
+        f'<link rel="preload" href="/app/_dash-component-suites/dash/dcc/{chunk}" as="script">'
+        for chunk in LAZY_CHUNKS
+    ]
+    assert preloads(REACT) == ""
+
+
+def test_the_served_page_preloads_chunks_that_exist(client: TestClient) -> None:
+    page = client.get("/?night=2025-07-04")
+    preloaded = re.findall(r'<link rel="preload" href="([^"]+)" as="script">', page.text)
+    assert len(preloaded) == len(LAZY_CHUNKS)
+    for href in preloaded:
+        chunk = client.get(href)
+        assert chunk.status_code == 200
+        assert "javascript" in chunk.headers["content-type"]
