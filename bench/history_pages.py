@@ -4,12 +4,14 @@ Run with `make bench` (or `python -m bench.history_pages`). A fresh `skywatch se
 gets the whole history as in bench/history.py (the dataset, both alert files, 100,000
 synthetic events). Then Debian's headless Chromium (Playwright) opens PAGES pages, each in a
 browser context of its own, on PAGES different past nights, one after another (the others
-stay open): a page is ready
-when `#connection-status` says `archive` (the night's view arrived) and the network is idle;
-its time runs from `goto` to then. On the last page the night picker is opened and a date is
-typed, a key at a time: the time from the last key to the filtered list, the options listed
-before and after, and the longest main-thread task while typing (a `longtask` observer) say
-whether it is searchable and smooth. The server's RSS is read with every page still open.
+stay open): a page is ready when its night is drawn (DRAWN below), timed by the page's own
+clock from the navigation. On the last page the night picker is opened and a date is typed,
+a key at a time: the time from the last key to the filtered list, the options listed before
+and after, and the longest main-thread task (a `longtask` observer) while opening and,
+apart, while typing say whether it is searchable and smooth. Opening is one interaction,
+held to Interaction to Next Paint's 200 ms; typing must have no long task at all (each key
+is an interaction of its own, and a list that stutters while typing is not smooth). The
+server's RSS is read with every page still open.
 The load generator and the browsers share this machine with the server.
 """
 
@@ -78,13 +80,27 @@ async def open_page(browser: Browser, url: str) -> Opened:
     return Opened(context, page, drawn_ms, (time.perf_counter() - began) * 1000)
 
 
-async def picker(page: Page) -> tuple[int, int, float, float]:
-    """Options listed, options after typing, ms from the last key to the list, longest task."""
+@dataclass(frozen=True)
+class Picked:
+    """The night picker on the last page: opened, then searched by typing a date."""
+
+    listed: int  # options rendered on opening
+    found: int  # options left after typing
+    shown_ms: float  # from the last key to the filtered list
+    opening_ms: float  # the longest main-thread task from the click to the list shown
+    typing_ms: float  # the longest main-thread task from the first key to the filtered list
+
+
+async def picker(page: Page) -> Picked:
+    """Open the picker, then type a date a key at a time, with the longest task of each."""
     await page.evaluate(LONG_TASKS)
     await page.locator("#night-picker").click()
     options = page.locator(OPTIONS)
     await expect(options.first).to_be_visible(timeout=TIMEOUT_MS)
     listed = await options.count()
+    opening = float(
+        await page.evaluate("() => { const l = window.__long; window.__long = 0; return l; }")
+    )
     search = page.locator(".dash-dropdown-content .dash-dropdown-search")
     for key in TYPED[:-1]:
         await search.press(key)
@@ -93,11 +109,11 @@ async def picker(page: Page) -> tuple[int, int, float, float]:
     await expect(options.first).to_contain_text(TYPED, timeout=TIMEOUT_MS)
     shown_ms = (time.perf_counter() - began) * 1000
     found = await options.count()
-    longest = float(await page.evaluate("() => window.__long"))
-    return listed, found, shown_ms, longest
+    typing = float(await page.evaluate("() => window.__long"))
+    return Picked(listed, found, shown_ms, opening, typing)
 
 
-async def browse(url: str, nights: list[str]) -> tuple[list[Opened], tuple[int, int, float, float]]:
+async def browse(url: str, nights: list[str]) -> tuple[list[Opened], Picked]:
     gate = asyncio.Semaphore(1)
     async with async_playwright() as driver:
         browser = await launch_chromium(driver)
@@ -127,7 +143,7 @@ def main() -> None:
             synthetic_events(http)
             listed_nights = len(http.get("/api/v1/nights").json())
         idle_rss = rss_mib(server.pid)
-        opened, (listed, found, shown_ms, longest) = asyncio.run(browse(server.url, nights))
+        opened, picked = asyncio.run(browse(server.url, nights))
         rss = rss_mib(server.pid)
     drawn = [page.drawn_ms for page in opened]
     idle = [page.idle_ms for page in opened]
@@ -153,11 +169,14 @@ def main() -> None:
             f"{verdict(slowest <= 1500)} |",
             f"| until network idle, p50 / max | {percentile(idle, 0.5):,.0f} / "
             f"{max(idle):,.0f} ms | |",
-            f"| night picker: options rendered on opening (a virtualised list) | {listed:,} | |",
-            f"| typing `{TYPED}`: options left, list shown after the last key | {found:,}, "
-            f"{shown_ms:,.0f} ms | |",
-            f"| longest main-thread task while typing | {longest:,.0f} ms | < 50 ms (no long "
-            f"task): {verdict(longest < 50)} |",
+            f"| night picker: options rendered on opening (a virtualised list) | "
+            f"{picked.listed:,} | |",
+            f"| longest main-thread task opening the picker | {picked.opening_ms:,.0f} ms | "
+            f"<= 200 ms (Interaction to Next Paint 'good'): {verdict(picked.opening_ms <= 200)} |",
+            f"| typing `{TYPED}`: options left, list shown after the last key | "
+            f"{picked.found:,}, {picked.shown_ms:,.0f} ms | |",
+            f"| longest main-thread task while typing | {picked.typing_ms:,.0f} ms | < 50 ms "
+            f"(no long task): {verdict(picked.typing_ms < 50)} |",
             f"| server RSS, history loaded, no page | {idle_rss:,.0f} MiB | |",
             f"| server RSS with {PAGES} pages open | {rss:,.0f} MiB | < 400 MiB: "
             f"{verdict(rss < 400)} |",
