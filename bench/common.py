@@ -32,6 +32,8 @@ NIGHT = "2025-07-04"
 OCCURRED_AT = "2025-07-03T22:00:00+03:00"  # 22:00 Kyiv belongs to the next morning's night
 
 VIEWPORT: ViewportSize = {"width": 1600, "height": 1000}
+# Interaction to Next Paint counts up to 200 ms as "good".
+RESPONSIVE_LIMIT_MS = 200.0
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 
 from bench import common
-from bench.common import NIGHT, percentile
+from bench.common import NIGHT, RESPONSIVE_LIMIT_MS, percentile
 from bench.dashboard_burst import PROBE_INTERVAL, BurstRun
 from bench.dashboard_latency import LatencyRun
 from bench.dashboard_page import Drop
@@ -23,7 +23,6 @@ LATENCY_LIMIT_MS = 1000.0
 P95_LIMIT_MS = 250.0
 P95_PAGES = 20
 UPDATES_PER_SECOND_LIMIT = 4
-RESPONSIVE_LIMIT_MS = 200.0  # Interaction to Next Paint counts up to 200 ms as "good"
 RATE_TOLERANCE = 1.05
 
 

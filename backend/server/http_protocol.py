@@ -36,7 +36,7 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from backend.server.limits import ConnectionLimits, process_limits
-from backend.server.stream_bans import StreamBans, process_stream_bans
+from backend.server.stream_bans import StreamBans, peer_address, process_stream_bans
 
 _REASONS = {
     408: b"Request Timeout",
@@ -133,7 +133,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._refuse_head()
 
     def _upgrade_unless_banned(self) -> None:
-        address = self.client[0] if self.client else ""
+        address = peer_address(self.client)
         wait = self.bans.retry_after(address)
         if not wait:
             self.handle_websocket_upgrade()

@@ -76,6 +76,11 @@ class StreamBans:
         return len(self._until)
 
 
+def peer_address(client: tuple[str, int] | None) -> str:
+    """The address a ban is kept under, from a protocol's `client` (host, port)."""
+    return client[0] if client else ""
+
+
 @lru_cache(maxsize=1)
 def process_stream_bans() -> StreamBans:
     """This worker's bans, with SKYWATCH_WS_BAN_SECONDS from its environment."""

@@ -35,7 +35,7 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request
 from websockets.protocol import State
 
-from backend.server.stream_bans import process_stream_bans
+from backend.server.stream_bans import peer_address, process_stream_bans
 from backend.stream.session import FRAME_WRITER
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ class StreamWebSocketProtocol(WebSocketsSansIOProtocol):
         closing = self.conn.close_sent
         # 1006 is a connection cut mid-frame: a network's doing as often as a client's.
         if closing is not None and closing.code != CloseCode.ABNORMAL_CLOSURE:
-            address = self.client[0] if self.client else ""
-            process_stream_bans().ban(address, f"closed {int(closing.code)}")
+            process_stream_bans().ban(peer_address(self.client), f"closed {int(closing.code)}")
         super().handle_parser_exception()
 
     def write_frame(self, frame: bytes) -> bool:

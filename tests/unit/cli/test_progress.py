@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from backend.cli.progress import ProgressBar
+from tests.helpers.clock import ManualClock
 
 
 class Terminal(io.StringIO):
@@ -12,16 +13,8 @@ class Terminal(io.StringIO):
         return True
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_off_a_terminal_one_summary_line_per_period_and_at_the_end() -> None:
-    out, clock = io.StringIO(), Clock()
+    out, clock = io.StringIO(), ManualClock()
     bar = ProgressBar(300, "loading n.jsonl", out, summary_seconds=10, clock=clock)
     bar.advance(100)  # at 0 s: too soon for a line
     clock.now = 10.0
@@ -37,7 +30,7 @@ def test_off_a_terminal_one_summary_line_per_period_and_at_the_end() -> None:
 
 
 def test_a_quiet_stretch_still_shows_progress_and_the_detail() -> None:
-    out, clock = io.StringIO(), Clock()
+    out, clock = io.StringIO(), ManualClock()
     bar = ProgressBar(10, "replaying", out, detail=lambda: "3m00s left", clock=clock)
     clock.now = 30.0
     bar.refresh()
@@ -55,7 +48,7 @@ def test_a_terminal_gets_one_redrawn_line() -> None:
 
 
 def test_off_a_terminal_a_quick_run_prints_nothing() -> None:
-    out, clock = io.StringIO(), Clock()
+    out, clock = io.StringIO(), ManualClock()
     bar = ProgressBar(3, "loading", out, clock=clock)
     bar.advance(3)
     bar.close()

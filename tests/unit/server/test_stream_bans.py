@@ -6,21 +6,12 @@ import logging
 
 import pytest
 
-from backend.server.stream_bans import StreamBans
-
-
-class Clock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from backend.server.stream_bans import StreamBans, peer_address
+from tests.helpers.clock import ManualClock
 
 
 def test_a_ban_lasts_its_seconds_and_names_the_wait_in_whole_seconds() -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     bans = StreamBans(30, clock=clock)
     assert bans.retry_after("10.0.0.1") == 0
     bans.ban("10.0.0.1", "closed 1009")
@@ -34,7 +25,7 @@ def test_a_ban_lasts_its_seconds_and_names_the_wait_in_whole_seconds() -> None:
 
 
 def test_a_further_violation_renews_the_ban() -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     bans = StreamBans(10, clock=clock)
     bans.ban("10.0.0.1", "closed 1009")
     clock.now += 8
@@ -51,7 +42,7 @@ def test_no_seconds_means_no_bans() -> None:
 
 
 def test_the_table_never_holds_more_than_its_capacity_dropping_the_oldest() -> None:
-    bans = StreamBans(60, capacity=3, clock=Clock())
+    bans = StreamBans(60, capacity=3, clock=ManualClock(100.0))
     for n in range(10):
         bans.ban(f"10.0.0.{n}", "closed 1009")
     assert len(bans) == 3
@@ -61,7 +52,7 @@ def test_the_table_never_holds_more_than_its_capacity_dropping_the_oldest() -> N
 def test_one_line_is_logged_when_a_ban_begins_not_per_violation(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     bans = StreamBans(10, clock=clock)
     with caplog.at_level(logging.WARNING, logger="backend.server.stream_bans"):
         for _ in range(50):
@@ -71,3 +62,8 @@ def test_one_line_is_logged_when_a_ban_begins_not_per_violation(
     assert len(caplog.records) == 2
     assert "10.0.0.1" in caplog.records[0].getMessage()
     assert "1002" in caplog.records[1].getMessage()
+
+
+def test_a_ban_is_kept_under_the_peers_host_whatever_its_port() -> None:
+    assert peer_address(("10.0.0.1", 50123)) == peer_address(("10.0.0.1", 50124)) == "10.0.0.1"
+    assert peer_address(None) == ""
