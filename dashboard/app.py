@@ -36,6 +36,7 @@ from backend.extension import Extension
 from backend.services import Services
 from backend.store.summaries import summaries_in
 from dashboard import ids
+from dashboard.compile_hints import EagerCompiledScripts
 from dashboard.i18n import language_of
 from dashboard.layout import layout
 from dashboard.official import official_view
@@ -92,6 +93,7 @@ def create_dash() -> Dash:
     )
     dash_app.layout = layout
     dash_app.server.middleware("http")(_remember_language)
+    dash_app.server.add_middleware(EagerCompiledScripts)
     # Picking another night loads the page for it (the stream follows the page's night).
     clientside_callback(
         "function(value) { return window.skywatch.nightSearch(value); }",
