@@ -459,12 +459,26 @@
     unhideFocusTargets();
   }
 
+  // Dash renders the layout after its scripts load and its layout request returns: the
+  // page starts as soon as React puts the elements in, not at the next turn of a timer
+  // (polled every 50 ms, a past night's first drawing waited 25 ms on average for it).
+  var layoutWatch = null;
+
   function start() {
-    // Dash renders the layout after its scripts load; wait for the elements to exist.
+    if (ready) {
+      return;
+    }
     if (!window.dash_clientside || !window.dash_clientside.set_props ||
         !document.getElementById("connection-status")) {
-      window.setTimeout(start, 50);
+      if (layoutWatch === null) {
+        layoutWatch = new MutationObserver(start);
+        layoutWatch.observe(document.documentElement, { childList: true, subtree: true });
+      }
       return;
+    }
+    if (layoutWatch !== null) {
+      layoutWatch.disconnect();
+      layoutWatch = null;
     }
     readTexts();
     ready = true;
