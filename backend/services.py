@@ -17,6 +17,7 @@ from backend.replay.timeline import NightTimelines
 from backend.store.db import create_engine
 from backend.store.migrations import upgrade_database
 from backend.store.read_worker import ReadWorker
+from backend.store.summary_upkeep import SummaryUpkeep
 from backend.stream.bus import RedisBus
 from backend.stream.hub import Hub
 
@@ -76,6 +77,9 @@ async def open_services(settings: Settings, stack: contextlib.AsyncExitStack) ->
     stack.push_async_callback(writer.stop)
     reads = ReadWorker(settings.resolved_database_url())
     stack.callback(reads.close)
+    upkeep = SummaryUpkeep(engine)
+    await upkeep.start()
+    stack.push_async_callback(upkeep.stop)
     return Services(
         settings,
         engine,
