@@ -6,7 +6,8 @@ as the same bytes (server frames are not masked), so the stream writes them stra
 transport instead, through the writer this protocol puts in the connection's scope under
 FRAME_WRITER. Everything else (handshake, pings and pongs, close, reading) stays uvicorn's,
 but that a client breaking the protocol (a message over SKYWATCH_WS_MAX_BYTES, a malformed
-frame) has its address banned from new streams for a while (backend/server/stream_bans.py).
+frame) has its address banned from new streams for a while (backend/server/stream_bans.py),
+and that a stream refused with a reason is not logged as an error (`send`).
 
 What the writer relies on, and why it is safe:
 
@@ -57,6 +58,16 @@ class StreamWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.conn.extensions:
             return  # permessage-deflate: frames differ per connection
         scope.setdefault("extensions", {})[FRAME_WRITER] = self
+
+    async def send(self, message: Any) -> None:
+        """Send as uvicorn does. A refusal (the denial response, sent whole) also completes
+        the handshake, as uvicorn's own refusals do: without it, uvicorn logged "ASGI callable
+        returned without completing handshake." at ERROR for every stream refused with a
+        reason (a bad query, a limit), which reads as a server fault and fills the log when
+        a client retries (uvicorn's pull request #3138 mends it there, not yet released)."""
+        await super().send(message)
+        if message["type"] == "websocket.http.response.body" and self.close_sent:
+            self.handshake_complete = True
 
     def handle_parser_exception(self) -> None:
         """Close as uvicorn does, and keep the offending address from new streams."""

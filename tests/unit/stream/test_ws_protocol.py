@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 import uvicorn
 from uvicorn.importer import import_from_string
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.frames import Frame, Opcode
 
 from backend.cli import main as cli
@@ -129,6 +130,43 @@ async def test_a_paused_transport_takes_no_frame() -> None:
         assert writer.write_frame(text_frame("now"))
         assert await ws.recv() == "now"
         app.close.set()
+
+
+async def refuse(scope: Scope, receive: Receive, send: Send) -> None:
+    """Refuses every stream with a JSON reason (the denial response), as the app does."""
+    await receive()  # websocket.connect
+    start = {"type": "websocket.http.response.start", "status": 400}
+    await send({**start, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "websocket.http.response.body", "body": b'{"detail": "night"}'})
+
+
+async def test_a_refusal_with_a_reason_is_not_logged_as_a_server_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = uvicorn.Config(refuse, port=0, ws=StreamWebSocketProtocol, lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    # uvicorn's own log config keeps its loggers from propagating: captured where they log.
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    uvicorn_log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="uvicorn.error"):
+            for _ in range(3):
+                with pytest.raises(InvalidStatus) as refused:
+                    await connect(f"ws://127.0.0.1:{port}/?night=bogus")
+                assert refused.value.response.status_code == 400
+                assert refused.value.response.body == b'{"detail": "night"}'
+            await asyncio.sleep(0.1)  # the app's task has returned
+    finally:
+        uvicorn_log.removeHandler(caplog.handler)
+        server.should_exit = True
+        await task
+    refusals = [r for r in caplog.records if "connection rejected (400" in r.getMessage()]
+    assert len(refusals) == 3
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.records
 
 
 def test_skywatch_serve_uses_the_stream_protocol(
