@@ -33,10 +33,17 @@ def _longer_by_hint(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, byt
     ]
 
 
+def _plain_whole(start: Message) -> bool:
+    """A whole response (200) whose body is the script's text, not compressed."""
+    encoded = any(name.lower() == b"content-encoding" for name, _ in start["headers"])
+    return bool(start["status"] == 200) and not encoded
+
+
 class EagerCompiledScripts:
     """ASGI middleware: every whole (200) JavaScript response begins with HINT.
 
-    Any other response (a 304, a range, a refusal, a non-script) passes unchanged.
+    Any other response (a 304, a range, a refusal, a compressed body, a non-script) passes
+    unchanged.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -50,7 +57,7 @@ class EagerCompiledScripts:
 
         async def send_hinted(message: Message) -> None:
             nonlocal hinting
-            if message["type"] == "http.response.start" and message["status"] == 200:
+            if message["type"] == "http.response.start" and _plain_whole(message):
                 hinting = True
                 message = {**message, "headers": _longer_by_hint(list(message["headers"]))}
             elif message["type"] == "http.response.body" and hinting:

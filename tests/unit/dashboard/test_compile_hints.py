@@ -8,8 +8,9 @@ from importlib.resources import files
 
 from dash.fingerprint import check_fingerprint
 from fastapi.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
 
-from dashboard.compile_hints import HINT
+from dashboard.compile_hints import HINT, EagerCompiledScripts
 from dashboard.page_scripts import LAZY_CHUNKS
 from dashboard.plotly_bundle import plotly_script
 
@@ -64,3 +65,25 @@ def test_other_responses_pass_unchanged(client: TestClient) -> None:
     head = client.head(script)
     assert head.status_code == 200
     assert head.content == b""
+
+
+async def test_a_compressed_script_is_passed_unchanged() -> None:
+    gzipped = b"\x1f\x8b compressed bytes"
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-encoding", b"gzip"), (b"content-length", b"%d" % len(gzipped))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": gzipped})
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "GET", "path": "/assets/x.js", "headers": []}
+    await EagerCompiledScripts(app)(scope, receive, send)
+    assert sent[0]["headers"][1] == (b"content-length", b"%d" % len(gzipped))
+    assert sent[1]["body"] == gzipped
