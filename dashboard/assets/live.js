@@ -435,8 +435,6 @@
   // of milliseconds), which the night's first drawing need not wait for.
   var kyivClock = null;
 
-  var shownClock = null;
-
   function tick() {
     if (kyivClock === null) {
       kyivClock = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", {
@@ -451,8 +449,7 @@
     // tick does not run there).
     var clock = document.getElementById("kyiv-time");
     var text = say("Kyiv") + " " + kyivClock.format(new Date());
-    if (clock && text !== shownClock) {
-      shownClock = text;
+    if (clock && clock.textContent !== text) {
       clock.textContent = text;
     }
     showLastEvent(null);
