@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from backend.config import Settings
 
-# Pages copied per step: small steps let the server's writers in between them.
+# Restoring into a stopped server's file: copied in steps of this many pages.
 _PAGES_PER_STEP = 1024
 
 
@@ -47,7 +47,10 @@ def copy_database(source: Path, target: Path) -> None:
     partial.unlink(missing_ok=True)
     try:
         with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
-            src.backup(dst, pages=_PAGES_PER_STEP)
+            # One step, one read transaction: a write by another connection between two steps
+            # starts the copy over, and a server taking writes all the time never let a copy
+            # of a few megabytes finish. The server's WAL lets it write during the step.
+            src.backup(dst, pages=-1)
         dst.close()
         src.close()
         os.replace(partial, target)
