@@ -102,10 +102,15 @@ def record_of(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {**_stored_fields(row), "retracted": row["retracted_seq"] is not None}
 
 
-def record_of_committed(row: Mapping[str, Any]) -> dict[str, Any]:
+def record_of_committed(row: Row) -> dict[str, Any]:
     """The wire record of a row the writer has just inserted (with its seq; never retracted):
-    what record_of gives for the same row read back from the database."""
-    return {**_stored_fields(row), "retracted": False}
+    what record_of gives for the same row read back from the database.
+
+    It is the row itself, completed: the writer hands its rows over once committed and
+    changes them no more, and a copy of each cost a batch of 1,000 more than its parse did.
+    """
+    row["retracted"] = False
+    return row
 
 
 def _stored_fields(row: Mapping[Any, Any]) -> dict[str, Any]:

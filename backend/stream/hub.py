@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -232,8 +232,9 @@ class Hub:
                 self._noticed = time.monotonic()
             self._wake.set()
 
-    def committed(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Events this process has just committed, in seq order (each row with its seq).
+    def committed(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Events this process has just committed, in seq order (each row with its seq); the
+        rows become the published records (the writer keeps none of them).
 
         Published as they are when they follow the cursor directly and nothing else is
         pending or being read; otherwise the notification that follows has them read with
