@@ -129,6 +129,9 @@
         return Object.assign({}, note, { font: Object.assign({}, note.font || {}, { size: size }) });
       });
     }
+    if (id === "timeline") {
+      layout.margin = timelineMargins(figure, size, layout.margin || {});
+    }
     var data = (figure.data || []).map(function (trace) {
       if (trace.name !== "labels") {
         return trace;
@@ -137,6 +140,32 @@
       return Object.assign({}, trace, { textfont: font });
     });
     return { data: data, layout: layout };
+  }
+
+  // Plotly's automargin makes room for the timeline's tick labels and legend by drawing the
+  // chart, finding its margins too small, and drawing it all over again: a third of a past
+  // night's first drawing went on the second. Margins set ahead to what it finds (a row of
+  // legend above, a row of times below, counts of so many digits; fitted to what it found at
+  // the five tested screen sizes, plus 2 px) leave it nothing to add. Where they fall short
+  // (a legend wrapped on a phone) it adds the rest, and draws twice, as before.
+  function timelineMargins(figure, size, margin) {
+    var most = 0;
+    (figure.data || []).forEach(function (trace) {
+      (trace.y || []).forEach(function (value) {
+        most = typeof value === "number" && value > most ? value : most;
+      });
+    });
+    var range = figure.layout && figure.layout.yaxis && figure.layout.yaxis.range;
+    if (range) {
+      most = Math.max(most, range[1]);
+    }
+    // The top tick may lie past the tallest bar (the range is padded); 10k and up is "10k".
+    var digits = Math.min(4, String(Math.ceil(most * 1.1)).length);
+    return Object.assign({}, margin, {
+      l: Math.max(margin.l || 0, Math.ceil(0.63 * size * digits + 10)),
+      t: Math.max(margin.t || 0, Math.ceil(1.6 * size + 21)),
+      b: Math.max(margin.b || 0, Math.ceil(1.25 * size + 10)),
+    });
   }
 
   // Dash's dropdown marks its keyboard focus target aria-hidden: a focusable element must

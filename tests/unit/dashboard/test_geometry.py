@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dashboard.geometry import outlines, simplify
+from itertools import pairwise
+
+from dashboard.geometry import DECIMALS, MIN_RING_POINTS, outlines, simplify
 
 
 def test_every_unit_is_outlined_with_few_vertices() -> None:
@@ -22,3 +24,11 @@ def test_paths_separate_rings_with_none() -> None:
     lons, lats = crimea.path()
     assert len(lons) == len(lats)
     assert lons.count(None) == len(crimea.rings) - 1
+
+
+def test_vertices_keep_three_decimals_and_rings_stay_rings() -> None:
+    rings = [ring for shape in outlines() for ring in shape.rings]
+    points = [point for ring in rings for point in ring]
+    assert all(round(value, DECIMALS) == value for point in points for value in point)
+    assert all(len(ring) >= MIN_RING_POINTS for ring in rings)
+    assert all(a != b for ring in rings for a, b in pairwise(ring))
