@@ -1,7 +1,8 @@
 """The page at the five screen sizes of issue 14, in both languages, live and in a replay, in
 Chromium: no horizontal scrolling, wall screens filled exactly with type read from 5 m, the
 counters on a phone's first screen, the phone map's legend under the country, the archive
-status on a past night, no serious accessibility fault (the page, a replay, /docs);
+status on a past night, the timeline's labels inside it and laid out once (its margins set
+ahead), no serious accessibility fault (the page, a replay, /docs);
 screenshots kept in test-artifacts/."""
 
 from __future__ import annotations
@@ -174,6 +175,40 @@ def test_a_past_night_is_the_archive_in_both_languages(
     expect(page.locator("#count-drones-launched-label")).to_have_text("Запущено дронів")
     expect(page.locator("#event-feed")).not_to_contain_text("Kharkiv")
     page.close()
+
+
+# The timeline's plot area against its paper, the margins live.js asked for, and whether the
+# tick labels and the legend lie within the paper.
+_TIMELINE_AREA = """() => {
+  const gd = document.querySelector('#timeline .js-plotly-plot');
+  const paper = gd.querySelector('.main-svg').getBoundingClientRect();
+  const plot = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const boxes = [...gd.querySelectorAll('.ytick text, .xtick text, .legend')]
+    .map((node) => node.getBoundingClientRect()).filter((box) => box.width > 0);
+  const inside = boxes.every((box) => box.left >= paper.left - 1 && box.top >= paper.top - 1
+    && box.right <= paper.right + 1 && box.bottom <= paper.bottom + 1);
+  return {left: plot.left - paper.left, top: plot.top - paper.top,
+          bottom: paper.bottom - plot.bottom, asked: gd.layout.margin, inside,
+          boxes: boxes.length};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_the_timeline_is_laid_out_once_with_its_labels_inside(
+    browser: Browser, demo_server: ServerProcess, size: tuple[int, int], lang: str
+) -> None:
+    page = _open(browser, demo_server, size, f"?night={NIGHT}&lang={lang}")
+    area = page.evaluate(_TIMELINE_AREA)
+    page.close()
+    assert area["inside"], area
+    assert area["boxes"] >= 3
+    if size[0] >= 640:
+        # The margins set ahead were all the labels needed: automargin added nothing, so
+        # Plotly drew the chart once (it draws it all again when it widens a margin).
+        assert abs(area["left"] - area["asked"]["l"]) <= 1, area
+        assert abs(area["top"] - area["asked"]["t"]) <= 1, area
+        assert abs(area["bottom"] - area["asked"]["b"]) <= 1, area
 
 
 # The two charts' sizes, to the pixel.
