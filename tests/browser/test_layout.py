@@ -43,6 +43,22 @@ _REPLAY_BAR = """() => {
   const overlaps = labels.slice(1).filter((box, i) => box.left < labels[i].right).length;
   return {bannerCut: banner.scrollWidth > banner.clientWidth + 1, labels: labels.length, overlaps};
 }"""
+# The timeline's plot area against its paper, the margins live.js asked for, and whether the
+# tick labels and the legend lie within the paper.
+_TIMELINE_AREA = """() => {
+  const gd = document.querySelector('#timeline .js-plotly-plot');
+  const paper = gd.querySelector('.main-svg').getBoundingClientRect();
+  const plot = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const boxes = [...gd.querySelectorAll('.ytick text, .xtick text, .legend')]
+    .map((node) => node.getBoundingClientRect()).filter((box) => box.width > 0);
+  const inside = boxes.every((box) => box.left >= paper.left - 1 && box.top >= paper.top - 1
+    && box.right <= paper.right + 1 && box.bottom <= paper.bottom + 1);
+  return {left: plot.left - paper.left, top: plot.top - paper.top,
+          bottom: paper.bottom - plot.bottom, asked: gd.layout.margin, inside,
+          boxes: boxes.length};
+}"""
+
+
 # Where the map's legend sits against the plot area (the country fills the plot area).
 _LEGEND = """() => {
   const legend = document.querySelector('#city-map .legend').getBoundingClientRect();
@@ -138,6 +154,15 @@ def test_every_size_fits_and_reads(
         # Its Kyiv callout is above the country, not over the north of it.
         callout = page.evaluate(_CALLOUT)
         assert callout["calloutBottom"] <= callout["countryTop"] + 2, callout
+    timeline = page.evaluate(_TIMELINE_AREA)
+    assert timeline["inside"], timeline
+    assert timeline["boxes"] >= 3
+    if width >= 640:
+        # The margins set ahead were all the labels needed: automargin added nothing, so
+        # Plotly drew the chart once (it draws it all again when it widens a margin).
+        assert abs(timeline["left"] - timeline["asked"]["l"]) <= 1, timeline
+        assert abs(timeline["top"] - timeline["asked"]["t"]) <= 1, timeline
+        assert abs(timeline["bottom"] - timeline["asked"]["b"]) <= 1, timeline
     page.close()
 
 
@@ -175,40 +200,6 @@ def test_a_past_night_is_the_archive_in_both_languages(
     expect(page.locator("#count-drones-launched-label")).to_have_text("Запущено дронів")
     expect(page.locator("#event-feed")).not_to_contain_text("Kharkiv")
     page.close()
-
-
-# The timeline's plot area against its paper, the margins live.js asked for, and whether the
-# tick labels and the legend lie within the paper.
-_TIMELINE_AREA = """() => {
-  const gd = document.querySelector('#timeline .js-plotly-plot');
-  const paper = gd.querySelector('.main-svg').getBoundingClientRect();
-  const plot = gd.querySelector('.nsewdrag').getBoundingClientRect();
-  const boxes = [...gd.querySelectorAll('.ytick text, .xtick text, .legend')]
-    .map((node) => node.getBoundingClientRect()).filter((box) => box.width > 0);
-  const inside = boxes.every((box) => box.left >= paper.left - 1 && box.top >= paper.top - 1
-    && box.right <= paper.right + 1 && box.bottom <= paper.bottom + 1);
-  return {left: plot.left - paper.left, top: plot.top - paper.top,
-          bottom: paper.bottom - plot.bottom, asked: gd.layout.margin, inside,
-          boxes: boxes.length};
-}"""
-
-
-@pytest.mark.parametrize("lang", ["en", "uk"])
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_the_timeline_is_laid_out_once_with_its_labels_inside(
-    browser: Browser, demo_server: ServerProcess, size: tuple[int, int], lang: str
-) -> None:
-    page = _open(browser, demo_server, size, f"?night={NIGHT}&lang={lang}")
-    area = page.evaluate(_TIMELINE_AREA)
-    page.close()
-    assert area["inside"], area
-    assert area["boxes"] >= 3
-    if size[0] >= 640:
-        # The margins set ahead were all the labels needed: automargin added nothing, so
-        # Plotly drew the chart once (it draws it all again when it widens a margin).
-        assert abs(area["left"] - area["asked"]["l"]) <= 1, area
-        assert abs(area["top"] - area["asked"]["t"]) <= 1, area
-        assert abs(area["bottom"] - area["asked"]["b"]) <= 1, area
 
 
 # The two charts' sizes, to the pixel.
