@@ -98,8 +98,9 @@ def _graph(element: str, label: str) -> html.Div:
             id=element,
             config={"displayModeBar": False, "responsive": True},
             style={"height": "100%", "width": "100%"},
-            # Drawn before the night's figure arrives: a blank of the page's colour. Plotly's
-            # default axes (ticks and grid for nothing) cost each page 10-60 ms more.
+            # A blank of the page's colour, drawn only when a graph mounts before the night's
+            # figure has arrived (usually it has, and this is never drawn). Without axes:
+            # Plotly's default ones (ticks and grid for nothing) cost 10-60 ms more a graph.
             figure={
                 "data": [],
                 "layout": {

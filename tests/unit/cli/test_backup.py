@@ -15,7 +15,7 @@ from backend.cli.backup import copy_database
 # pauses restarted it at every step, for ever (a server under steady writes, as in CI).
 ROWS = 50_000
 PAYLOAD = "x" * 400
-# Long enough for any loaded machine to copy a few megabytes; the old copy never finished.
+# Long enough for any loaded machine to copy 20 MB; the old copy often never finished.
 FINISH_WITHIN_S = 90
 # The server's writes come from another process: SQLite restarts a stepwise copy for those.
 WRITER = """
